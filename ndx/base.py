@@ -1,0 +1,12 @@
+"""Errors and small helpers shared by every layer of ndx."""
+
+
+class MXNetError(Exception):
+    """Raised where MXNet raises ``MXNetError`` (same name, so ``except mx.base.MXNetError`` works)."""
+
+
+NDXError = MXNetError
+
+
+class DeviceUnavailableError(MXNetError):
+    """A context names a device whose backend is missing or has no such device."""
