@@ -77,6 +77,8 @@ class StrictArray:
     base = property(lambda self: _wrap(self._a.base))
 
     def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)  # never leak __array_interface__ and friends
         attr = getattr(self._a, name)
         if callable(attr):
             return lambda *a, **k: _call(attr, a, k)
