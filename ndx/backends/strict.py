@@ -59,8 +59,12 @@ class StrictArray:
     def __array__(self, dtype=None, copy=None):
         raise TypeError(_IMPLICIT)
 
-    def __array_ufunc__(self, *args, **kwargs):
-        raise TypeError(_IMPLICIT)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # numpy scalars meeting a strict array (np.float32(2) * a) compute, as with CuPy;
+        # a numpy array among the inputs is refused by _unwrap.
+        if method != "__call__":
+            return NotImplemented
+        return _call(ufunc, inputs, kwargs)
 
     def __array_function__(self, *args, **kwargs):
         raise TypeError(_IMPLICIT)
