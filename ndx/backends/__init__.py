@@ -8,7 +8,7 @@ from ..base import DeviceUnavailableError
 from .base import Backend
 from .numpy_backend import NumpyBackend
 
-__all__ = ["Backend", "register_backend", "backend_for", "cuda_device_count", "NUMPY"]
+__all__ = ["Backend", "register_backend", "backend_for", "cuda_device_count", "scatter_add", "NUMPY"]
 
 NUMPY = NumpyBackend()
 _registry = {"cpu": NUMPY, "cpu_pinned": NUMPY, "cpu_shared": NUMPY}
@@ -51,3 +51,15 @@ def cuda_device_count():
         return device_count()
     except Exception:
         return 0
+
+
+def scatter_add(xp, target, indices, values):
+    """``target[indices] += values`` (repeats accumulate) for whichever backend owns ``xp``."""
+    if xp is NUMPY.xp:
+        NUMPY.scatter_add(target, indices, values)
+        return
+    for backend in _registry.values():
+        if backend.xp is xp:
+            backend.scatter_add(target, indices, values)
+            return
+    raise TypeError(f"no backend uses array module {xp!r}")

@@ -2,6 +2,9 @@
 import numpy as np
 
 
+GLOBAL_SEED = [None]  # the last ``ndx.random.seed(s)`` for every context; None = fresh entropy
+
+
 class Backend:
     """What op code needs from an array library besides ``xp`` itself."""
 
@@ -21,8 +24,12 @@ class Backend:
         raise NotImplementedError
 
     def to_host(self, array):
-        """An explicit numpy copy (or view on the CPU) of a backend array."""
+        """An explicit numpy copy of a backend array."""
         raise NotImplementedError
+
+    def host_view(self, array):
+        """A numpy array with the same values, without a copy where the memory is already host memory."""
+        return self.to_host(array)
 
     def is_native(self, obj):
         return isinstance(obj, self.array_type)
@@ -45,8 +52,11 @@ class Backend:
         gens = self.__dict__.setdefault("_generators", {})
         gen = gens.get(ctx)
         if gen is None:
-            gen = gens[ctx] = self._new_generator(None, ctx)
+            gen = gens[ctx] = self._new_generator(GLOBAL_SEED[0], ctx)
         return gen
+
+    def forget_generators(self):
+        self.__dict__.setdefault("_generators", {}).clear()
 
     def seed(self, seed, ctx):
         self.__dict__.setdefault("_generators", {})[ctx] = self._new_generator(seed, ctx)

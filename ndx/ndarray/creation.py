@@ -1,0 +1,85 @@
+"""Array creation on a context: zeros, ones, full, empty, arange, eye, linspace."""
+import numbers
+
+import numpy as np
+
+from ..base import MXNetError
+from ..context import Context, current_context
+from .ndarray import _wrap
+
+
+def _ctx(ctx):
+    if ctx is None:
+        return current_context()
+    return ctx if isinstance(ctx, Context) else Context(ctx)
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(n) for n in shape)
+
+
+def _dtype(dtype):
+    return np.float32 if dtype is None else np.dtype(dtype)
+
+
+def _filled(name, shape, ctx, dtype, fill):
+    shape, ctx = _shape(shape), _ctx(ctx)
+    backend = ctx.backend
+    guard = backend.guard(ctx)
+    if guard is None:
+        return _wrap(fill(backend.xp, shape, _dtype(dtype)), ctx)
+    with guard:
+        return _wrap(fill(backend.xp, shape, _dtype(dtype)), ctx)
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
+    """An array of zeros (float32 by default)."""
+    return _filled("_zeros", shape, ctx, dtype, lambda xp, s, d: xp.zeros(s, dtype=d))
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    """An array of ones (float32 by default)."""
+    return _filled("_ones", shape, ctx, dtype, lambda xp, s, d: xp.ones(s, dtype=d))
+
+
+def empty(shape, ctx=None, dtype=None, stype=None):
+    """An uninitialized array (float32 by default)."""
+    return _filled("_empty", shape, ctx, dtype, lambda xp, s, d: xp.empty(s, dtype=d))
+
+
+def full(shape, val, ctx=None, dtype=np.float32, out=None):
+    """An array filled with ``val``."""
+    res = _filled("_full", shape, ctx, dtype, lambda xp, s, d: xp.full(s, val, dtype=d))
+    if out is not None:
+        out[:] = res
+        return out
+    return res
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=np.float32):
+    """Evenly spaced values in [start, stop); each repeated ``repeat`` times."""
+    if stop is None:
+        start, stop = 0, start
+    ctx = _ctx(ctx)
+    host = np.arange(start, stop, step, dtype=np.float64).astype(_dtype(dtype))
+    if repeat != 1:
+        host = np.repeat(host, int(repeat))
+    return _wrap(ctx.backend.from_host(host, ctx), ctx)
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
+    """A 2-D array with ones on the k-th diagonal."""
+    ctx = _ctx(ctx)
+    return _wrap(ctx.backend.from_host(np.eye(int(N), int(M) or None, int(k), dtype=_dtype(dtype)), ctx), ctx)
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
+    """``num`` evenly spaced values from ``start`` to ``stop``."""
+    ctx = _ctx(ctx)
+    host = np.linspace(start, stop, int(num), endpoint=endpoint).astype(_dtype(dtype))
+    return _wrap(ctx.backend.from_host(host, ctx), ctx)
+
+
+def _check_shape(shape):
+    if any(n < 0 for n in shape):
+        raise MXNetError(f"negative dimension in shape {shape}")

@@ -1,0 +1,70 @@
+"""The one path every op takes: unwrap, check contexts, run forward on the backend, wrap, record."""
+from ..autograd import Node, _state
+from ..base import MXNetError
+
+_EMPTY = {}
+
+
+def mismatch(ctx, other):
+    """The context an op on ``ctx`` and ``other`` arrays runs on, or an error naming both.
+
+    Contexts of one backend mix (MXNet runs cpu(0) + cpu(1) on the first operand's context); arrays
+    of different backends never do: that needs an explicit copy.
+    """
+    if ctx.backend is other.backend:
+        return ctx
+    raise MXNetError(f"operands are on different contexts: {ctx} and {other}; "
+                     f"copy one of them with .as_in_context() / .copyto() first")
+
+
+def invoke(op, args, attrs=_EMPTY):
+    """Apply ``op`` to NDArrays ``args`` with keyword ``attrs``; returns NDArray(s)."""
+    ctx = args[0]._ctx
+    if len(args) == 1:
+        raws = (args[0]._data,)
+    else:
+        for a in args:
+            if a._ctx is not ctx:
+                mismatch(ctx, a._ctx)
+        raws = tuple(a._data for a in args)
+    backend = ctx._backend or ctx.backend
+    guard = backend.guard(ctx)
+    if guard is None:
+        res = op.forward(backend.xp, *raws, **attrs)
+    else:
+        with guard:
+            res = op.forward(backend.xp, *raws, **attrs)
+    saved = None
+    if op.saves:
+        res, saved = res
+    if _state.recording and op.backward is not None:
+        for a in args:
+            if a._node is not None:
+                return _record(op, args, raws, res, saved, attrs, ctx)
+    if op.multi_output:
+        return [_wrap(r, ctx) for r in res]
+    out = _new(NDArray)
+    out._data = res
+    out._ctx = ctx
+    out._node = None
+    return out
+
+
+def _record(op, args, raws, res, saved, attrs, ctx):
+    parents = tuple((a._node, getattr(a, "_oidx", 0)) for a in args)
+    if op.multi_output:
+        node = Node(op, attrs, parents, raws, tuple(res), saved, ctx, len(res))
+        outs = []
+        for i, r in enumerate(res):
+            o = _wrap(r, ctx)
+            o._node = node
+            o._oidx = i
+            outs.append(o)
+        return outs
+    node = Node(op, attrs, parents, raws, res, saved, ctx, 1)
+    out = _wrap(res, ctx)
+    out._node = node
+    return out
+
+
+from .ndarray import NDArray, _new, _wrap  # noqa: E402  (NDArray's methods call invoke)

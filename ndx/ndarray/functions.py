@@ -1,0 +1,536 @@
+"""The ``nd`` operator namespace: MXNet names and signatures over the ops in ``ndx.ops``."""
+import numbers
+
+import numpy as np
+
+from ..base import MXNetError
+from ..ops import elemwise as E
+from ..ops import index as I
+from ..ops import linalg as L
+from ..ops import reduce as R
+from ..ops import shape as S
+from .dispatch import invoke
+from .ndarray import NDArray, _binary, _SCALARS, _scalar_for, _wrap
+
+
+def _out(result, out):
+    """Write ``result`` into ``out`` when given (MXNet's ``out=``), else return it."""
+    if out is None:
+        return result
+    out[:] = result
+    return out
+
+
+def _axes(axis, ndim, exclude=False):
+    """Normalize an MXNet axis argument to a sorted tuple of non-negative axes (None = all)."""
+    if axis is None or axis == ():
+        return None if not exclude else ()
+    if isinstance(axis, numbers.Integral):
+        axis = (axis,)
+    axes = tuple(sorted(a % ndim if ndim else 0 for a in axis))
+    if exclude:
+        axes = tuple(i for i in range(ndim) if i not in axes)
+    return axes
+
+
+# ----------------------------------------------------------------------------- unary math
+
+def _unary(op, doc):
+    def fn(data, out=None, **kwargs):
+        return _out(invoke(op, (data,)), out)
+    fn.__name__ = op.name
+    fn.__doc__ = doc
+    return fn
+
+
+_UNARY = {
+    "negative": E.negative, "abs": E.abs_, "exp": E.exp, "log": E.log, "log2": E.log2, "log10": E.log10,
+    "log1p": E.log1p, "expm1": E.expm1, "sqrt": E.sqrt, "rsqrt": E.rsqrt, "cbrt": E.cbrt, "square": E.square,
+    "reciprocal": E.reciprocal, "sign": E.sign, "floor": E.floor, "ceil": E.ceil, "trunc": E.trunc,
+    "fix": E.fix, "rint": E.rint, "round": E.round_, "sin": E.sin, "cos": E.cos, "tan": E.tan,
+    "arcsin": E.arcsin, "arccos": E.arccos, "arctan": E.arctan, "sinh": E.sinh, "cosh": E.cosh,
+    "tanh": E.tanh, "arcsinh": E.arcsinh, "arccosh": E.arccosh, "arctanh": E.arctanh,
+    "degrees": E.degrees, "radians": E.radians, "relu": E.relu, "sigmoid": E.sigmoid,
+    "softrelu": E.softrelu, "softsign": E.softsign, "erf": E.erf, "logical_not": E.logical_not,
+    "identity": E.identity, "stop_gradient": E.stop_gradient,
+}
+for _name, _op in _UNARY.items():
+    globals()[_name] = _unary(_op, f"Elementwise {_name}.")
+BlockGrad = stop_gradient  # noqa: F821
+_copy = identity  # noqa: F821
+
+
+# ----------------------------------------------------------------------------- binary
+
+def _binary_fn(name, op, scalar_op, rscalar_op):
+    def fn(lhs, rhs, out=None):
+        if isinstance(lhs, NDArray):
+            return _out(_binary(lhs, rhs, op, scalar_op), out)
+        if isinstance(rhs, NDArray):
+            return _out(invoke(rscalar_op, (rhs,), {"scalar": _scalar_for(rhs, lhs)}), out)
+        return _host_scalar(op, lhs, rhs)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} with broadcasting; a Python scalar takes the array's dtype."
+    return fn
+
+
+def _host_scalar(op, lhs, rhs):
+    return op.forward(np, np.asarray(lhs), np.asarray(rhs))
+
+
+add = _binary_fn("add", E.add, E.plus_scalar, E.plus_scalar)
+subtract = _binary_fn("subtract", E.subtract, E.minus_scalar, E.rminus_scalar)
+multiply = _binary_fn("multiply", E.multiply, E.mul_scalar, E.mul_scalar)
+divide = _binary_fn("divide", E.divide, E.div_scalar, E.rdiv_scalar)
+modulo = _binary_fn("modulo", E.mod, E.mod_scalar, E.rmod_scalar)
+power = _binary_fn("power", E.power, E.power_scalar, E.rpower_scalar)
+maximum = _binary_fn("maximum", E.maximum, E.maximum_scalar, E.maximum_scalar)
+minimum = _binary_fn("minimum", E.minimum, E.minimum_scalar, E.minimum_scalar)
+equal = _binary_fn("equal", E.equal, E.equal_scalar, E.equal_scalar)
+not_equal = _binary_fn("not_equal", E.not_equal, E.not_equal_scalar, E.not_equal_scalar)
+greater = _binary_fn("greater", E.greater, E.greater_scalar, E.lesser_scalar)
+greater_equal = _binary_fn("greater_equal", E.greater_equal, E.greater_equal_scalar, E.lesser_equal_scalar)
+lesser = _binary_fn("lesser", E.lesser, E.lesser_scalar, E.greater_scalar)
+lesser_equal = _binary_fn("lesser_equal", E.lesser_equal, E.lesser_equal_scalar, E.greater_equal_scalar)
+true_divide = divide
+mod = modulo
+
+for _name, _op in [("add", E.add), ("sub", E.subtract), ("mul", E.multiply), ("div", E.divide),
+                   ("mod", E.mod), ("power", E.power), ("maximum", E.maximum), ("minimum", E.minimum),
+                   ("equal", E.equal), ("not_equal", E.not_equal), ("greater", E.greater),
+                   ("greater_equal", E.greater_equal), ("lesser", E.lesser), ("lesser_equal", E.lesser_equal),
+                   ("logical_and", E.logical_and), ("logical_or", E.logical_or), ("logical_xor", E.logical_xor),
+                   ("hypot", E.hypot), ("plus", E.add), ("minus", E.subtract)]:
+    def _bfn(lhs, rhs, out=None, _op=_op):
+        return _out(_binary(lhs, rhs, _op, None), out)
+    _bfn.__name__ = "broadcast_" + _name
+    globals()["broadcast_" + _name] = _bfn
+hypot = broadcast_hypot  # noqa: F821
+logical_and = broadcast_logical_and  # noqa: F821
+logical_or = broadcast_logical_or  # noqa: F821
+logical_xor = broadcast_logical_xor  # noqa: F821
+arctan2 = lambda lhs, rhs, out=None: _out(_binary(lhs, rhs, E.arctan2, None), out)  # noqa: E731
+
+
+def _elemwise(name, op):
+    def fn(lhs, rhs, out=None):
+        if lhs.shape != rhs.shape:
+            raise MXNetError(f"Incompatible attr in node  at 1-th input: expected {_shp(lhs.shape)}, "
+                             f"got {_shp(rhs.shape)}")
+        return _out(_binary(lhs, rhs, op, None), out)
+    fn.__name__ = name
+    return fn
+
+
+def _shp(shape):
+    return "[" + ",".join(str(n) for n in shape) + "]"
+
+
+elemwise_add = _elemwise("elemwise_add", E.add)
+elemwise_sub = _elemwise("elemwise_sub", E.subtract)
+elemwise_mul = _elemwise("elemwise_mul", E.multiply)
+elemwise_div = _elemwise("elemwise_div", E.divide)
+
+
+def add_n(*args, out=None, **kwargs):
+    """Sum of all arguments (same shapes)."""
+    return _out(invoke(E.add_n, args), out)
+
+
+ElementWiseSum = add_n
+
+
+def clip(data, a_min, a_max, out=None):
+    return _out(invoke(E.clip, (data,), {"a_min": _scalar_for(data, a_min), "a_max": _scalar_for(data, a_max)}), out)
+
+
+def where(condition, x, y, out=None):
+    """Elements of ``x`` where ``condition`` is nonzero, else of ``y``."""
+    if not isinstance(x, NDArray):
+        x = _wrap(condition._ctx.backend.xp.full(condition.shape, x, dtype=y._data.dtype), condition._ctx)
+    if not isinstance(y, NDArray):
+        y = _wrap(condition._ctx.backend.xp.full(condition.shape, y, dtype=x._data.dtype), condition._ctx)
+    return _out(invoke(E.where, (condition, x, y)), out)
+
+
+def cast(data, dtype, out=None):
+    return _out(data.astype(dtype), out)
+
+
+Cast = cast
+
+
+# ----------------------------------------------------------------------------- reductions
+
+def _reducer(name, op):
+    def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kwargs):
+        axes = _axes(axis, data.ndim, exclude)
+        if axes is not None and len(axes) == data.ndim:
+            axes = None if not keepdims else axes
+        return _out(invoke(op, (data,), {"axis": axes, "keepdims": bool(keepdims)}), out)
+    fn.__name__ = name
+    fn.__doc__ = f"{name} over ``axis`` (all axes by default; a full reduction has shape (1,))."
+    return fn
+
+
+sum = _reducer("sum", R.sum_)  # noqa: A001
+mean = _reducer("mean", R.mean)
+max = _reducer("max", R.max_)  # noqa: A001
+min = _reducer("min", R.min_)  # noqa: A001
+prod = _reducer("prod", R.prod)
+sum_axis = sum
+max_axis = max
+min_axis = min
+
+
+def nansum(data, axis=None, keepdims=False, exclude=False, out=None):
+    xp = data._ctx.backend.xp
+    clean = where(data == data, data, _wrap(xp.zeros_like(data._data), data._ctx))
+    return sum(clean, axis, keepdims, exclude, out)
+
+
+def norm(data, ord=2, axis=None, keepdims=False, out=None, **kwargs):
+    axes = _axes(axis, data.ndim)
+    return _out(invoke(R.norm, (data,), {"ord": ord, "axis": axes, "keepdims": bool(keepdims)}), out)
+
+
+def argmax(data, axis=None, keepdims=False, out=None):
+    return _out(invoke(R.argmax, (data,), {"axis": None if axis is None else axis % data.ndim,
+                                           "keepdims": bool(keepdims)}), out)
+
+
+def argmin(data, axis=None, keepdims=False, out=None):
+    return _out(invoke(R.argmin, (data,), {"axis": None if axis is None else axis % data.ndim,
+                                           "keepdims": bool(keepdims)}), out)
+
+
+def argmax_channel(data, out=None):
+    return argmax(data, axis=-1, out=out)
+
+
+def softmax(data, axis=-1, temperature=None, length=None, use_length=False, dtype=None, out=None):
+    res = invoke(R.softmax, (data,), {"axis": axis, "temperature": temperature})
+    return _out(res if dtype is None else res.astype(dtype), out)
+
+
+def log_softmax(data, axis=-1, temperature=None, dtype=None, out=None, **kwargs):
+    res = invoke(R.log_softmax, (data,), {"axis": axis, "temperature": temperature})
+    return _out(res if dtype is None else res.astype(dtype), out)
+
+
+def softmin(data, axis=-1, temperature=None, dtype=None, out=None):
+    return softmax(-data, axis, temperature, dtype=dtype, out=out)
+
+
+def sort(data, axis=-1, is_ascend=True, out=None):
+    return _out(invoke(R.sort, (data,), {"axis": axis, "is_ascend": bool(is_ascend)}), out)
+
+
+def argsort(data, axis=-1, is_ascend=True, dtype="float32", out=None):
+    return _out(invoke(R.argsort, (data,), {"axis": axis, "is_ascend": bool(is_ascend),
+                                            "dtype": np.dtype(dtype)}), out)
+
+
+def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32", out=None):
+    """The ``k`` largest (or smallest) entries along ``axis``: indices (float32 by default), values, both or a mask."""
+    axis = axis % data.ndim if axis is not None else None
+    if axis is None:
+        data, axis = data.reshape(-1), 0
+    attrs = {"axis": axis, "k": int(k), "ret_typ": ret_typ, "is_ascend": bool(is_ascend), "dtype": np.dtype(dtype)}
+    if ret_typ == "both":
+        return invoke(R.topk_both, (data,), attrs)
+    return _out(invoke(R.topk, (data,), attrs), out)
+
+
+# ----------------------------------------------------------------------------- shapes
+
+def _infer_reshape(src, target, reverse=False):
+    """MXNet's reshape codes: 0 copy, -1 infer, -2 copy rest, -3 merge two, -4 split one."""
+    src = tuple(src)
+    target = tuple(target)
+    if reverse:
+        src_r, tgt_r = src[::-1], list(target[::-1])
+        # -4 takes its two following values in order; reversing swaps them, so swap back per group
+        i = 0
+        while i < len(tgt_r):
+            if tgt_r[i] == -4:
+                raise MXNetError("reshape with reverse=True and -4 is not supported")
+            i += 1
+        return tuple(_infer_reshape(src_r, tgt_r)[::-1])
+    out, i, j = [], 0, 0
+    infer_at = None
+    while j < len(target):
+        t = target[j]
+        if t == 0:
+            out.append(src[i]); i += 1
+        elif t == -1:
+            if infer_at is not None:
+                raise MXNetError("Check failed: -1 == inf_idx: One and only one dim can be inferred")
+            infer_at = len(out)
+            out.append(-1); i += 1
+        elif t == -2:
+            out.extend(src[i:]); i = len(src)
+        elif t == -3:
+            out.append(src[i] * src[i + 1]); i += 2
+        elif t == -4:
+            a, b = target[j + 1], target[j + 2]
+            d = src[i]
+            if a == -1:
+                a = d // b
+            elif b == -1:
+                b = d // a
+            out.extend([a, b]); i += 1; j += 2
+        else:
+            out.append(t); i += 1
+        j += 1
+    if infer_at is not None:
+        known = 1
+        for k, n in enumerate(out):
+            if k != infer_at:
+                known *= n
+        total = 1
+        for n in src:
+            total *= n
+        out[infer_at] = total // known if known else 0
+    return tuple(out)
+
+
+def reshape(data, shape=None, reverse=False, out=None, **kwargs):
+    """Reshape with MXNet's special codes (0, -1, -2, -3, -4; ``reverse`` matches from the right)."""
+    if shape is None:
+        shape = kwargs.get("newshape", kwargs.get("target_shape"))
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    shape = tuple(shape)
+    target = _infer_reshape(data.shape, shape, reverse) if any(s <= 0 for s in shape) else shape
+    size = 1
+    for n in target:
+        size *= n
+    if size != data.size or any(n < 0 for n in target):
+        raise ValueError(f"Cannot reshape array of size {data.size} into shape {shape}")
+    return _out(invoke(S.reshape, (data,), {"shape": target}), out)
+
+
+def reshape_like(lhs, rhs, out=None, **kwargs):
+    return reshape(lhs, rhs.shape, out=out)
+
+
+def flatten(data, out=None):
+    """(N, d1, d2, ...) -> (N, d1*d2*...)."""
+    n = data.shape[0] if data.ndim else 1
+    return _out(invoke(S.reshape, (data,), {"shape": (n, data.size // n if n else 0)}), out)
+
+
+Flatten = flatten
+
+
+def transpose(data, axes=None, out=None):
+    axes = None if axes is None or len(axes) == 0 else tuple(a % data.ndim for a in axes)
+    return _out(invoke(S.transpose, (data,), {"axes": axes}), out)
+
+
+def swapaxes(data, dim1=0, dim2=0, out=None):
+    axes = list(range(data.ndim))
+    axes[dim1], axes[dim2] = axes[dim2], axes[dim1]
+    return transpose(data, axes, out=out)
+
+
+SwapAxis = swapaxes
+
+
+def expand_dims(data, axis, out=None):
+    axis = axis % (data.ndim + 1)
+    return _out(invoke(S.reshape, (data,), {"shape": data.shape[:axis] + (1,) + data.shape[axis:]}), out)
+
+
+def squeeze(data, axis=None, out=None):
+    if axis is None:
+        shape = tuple(n for n in data.shape if n != 1)
+    else:
+        axes = _axes(axis, data.ndim)
+        shape = tuple(n for i, n in enumerate(data.shape) if i not in axes)
+    return _out(invoke(S.reshape, (data,), {"shape": shape or (1,) if data.ndim else ()}), out)
+
+
+def broadcast_to(data, shape, out=None):
+    shape = tuple(d if s == 0 else s for s, d in zip(shape, (0,) * (len(shape) - data.ndim) + data.shape))
+    return _out(invoke(S.broadcast_to, (data,), {"shape": shape}), out)
+
+
+def broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None, out=None):
+    if lhs_axes is None:
+        return broadcast_to(lhs, rhs.shape, out=out)
+    shape = list(lhs.shape)
+    for la, ra in zip(lhs_axes, rhs_axes):
+        shape[la] = rhs.shape[ra]
+    return broadcast_to(lhs, tuple(shape), out=out)
+
+
+def broadcast_axis(data, axis=(), size=(), out=None):
+    if isinstance(axis, numbers.Integral):
+        axis, size = (axis,), (size,)
+    shape = list(data.shape)
+    for a, s in zip(axis, size):
+        shape[a] = s
+    return broadcast_to(data, tuple(shape), out=out)
+
+
+broadcast_axes = broadcast_axis
+
+
+def tile(data, reps, out=None):
+    return _out(invoke(S.tile, (data,), {"reps": tuple(reps) if not isinstance(reps, int) else (reps,)}), out)
+
+
+def repeat(data, repeats, axis=None, out=None):
+    if axis is None:
+        return _out(invoke(S.repeat, (data.reshape(-1),), {"repeats": int(repeats), "axis": 0}), out)
+    return _out(invoke(S.repeat, (data,), {"repeats": int(repeats), "axis": axis % data.ndim}), out)
+
+
+def flip(data, axis, out=None):
+    return _out(invoke(S.flip, (data,), {"axis": axis}), out)
+
+
+reverse = flip
+
+
+def concat(*data, dim=1, num_args=None, out=None):
+    """Join arrays along ``dim`` (default 1, as in MXNet)."""
+    if len(data) == 1 and isinstance(data[0], (list, tuple)):
+        data = tuple(data[0])
+    return _out(invoke(S.concat, tuple(data), {"axis": dim % data[0].ndim}), out)
+
+
+Concat = concat
+
+
+def stack(*data, axis=0, num_args=None, out=None):
+    if len(data) == 1 and isinstance(data[0], (list, tuple)):
+        data = tuple(data[0])
+    return _out(invoke(S.stack, tuple(data), {"axis": axis % (data[0].ndim + 1)}), out)
+
+
+def split(data, num_outputs, axis=1, squeeze_axis=False):
+    """Split into ``num_outputs`` equal parts along ``axis`` (default 1); one part comes back unwrapped."""
+    if axis >= data.ndim or axis < -data.ndim:
+        raise MXNetError(f"Check failed: param_.axis < dshape.ndim() ({axis} vs. {data.ndim})")
+    axis = axis % data.ndim
+    if data.shape[axis] % num_outputs:
+        raise MXNetError(f"Check failed: dshape[axis] % num_outputs == 0: You are trying to split the "
+                         f"{axis}-th axis of input tensor with shape {_shp(data.shape)} into num_outputs="
+                         f"{num_outputs} evenly sized chunks, but this is not possible because "
+                         f"{num_outputs} does not evenly divide {data.shape[axis]}")
+    parts = invoke(S.split, (data,), {"indices": num_outputs, "axis": axis, "squeeze_axis": bool(squeeze_axis)})
+    return parts[0] if num_outputs == 1 else parts
+
+
+SliceChannel = split
+
+
+def split_v2(data, indices_or_sections, axis=0, squeeze_axis=False):
+    if not isinstance(indices_or_sections, (int, tuple)):
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    axis = axis % data.ndim
+    return invoke(S.split, (data,), {"indices": indices_or_sections, "axis": axis,
+                                     "squeeze_axis": bool(squeeze_axis)})
+
+
+def slice(data, begin, end, step=None, out=None):  # noqa: A001
+    """``data[begin:end:step]`` per axis; ``None`` entries mean the full range."""
+    import builtins
+    step = step or (None,) * len(begin)
+    key = tuple(builtins.slice(b, e, s) for b, e, s in zip(begin, end, step))
+    return _out(invoke(I.getitem, (data,), {"key": key}), out)
+
+
+crop = slice
+
+
+def slice_axis(data, axis, begin, end, out=None):
+    import builtins
+    axis = axis % data.ndim
+    key = (builtins.slice(None),) * axis + (builtins.slice(begin, end),)
+    return _out(invoke(I.getitem, (data,), {"key": key}), out)
+
+
+def slice_like(data, shape_like, axes=(), out=None):
+    import builtins
+    axes = range(shape_like.ndim) if not axes else [a % data.ndim for a in axes]
+    key = [builtins.slice(None)] * data.ndim
+    for a in axes:
+        key[a] = builtins.slice(0, shape_like.shape[a])
+    return _out(invoke(I.getitem, (data,), {"key": tuple(key)}), out)
+
+
+def take(a, indices, axis=0, mode="clip", out=None):
+    return _out(invoke(I.take, (a, indices), {"axis": axis % a.ndim, "mode": mode}), out)
+
+
+def pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
+    return _out(invoke(I.pick, (data, index), {"axis": axis % data.ndim, "keepdims": bool(keepdims),
+                                                "mode": mode}), out)
+
+
+def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32", out=None):
+    return _out(invoke(I.one_hot, (indices,), {"depth": int(depth), "on_value": on_value,
+                                               "off_value": off_value, "dtype": np.dtype(dtype)}), out)
+
+
+def pad(data, mode="constant", pad_width=(), constant_value=0.0, out=None):
+    pw = tuple((int(pad_width[2 * i]), int(pad_width[2 * i + 1])) for i in range(len(pad_width) // 2))
+    return _out(invoke(S.pad, (data,), {"pad_width": pw, "mode": mode, "constant_value": constant_value}), out)
+
+
+Pad = pad
+
+
+# ----------------------------------------------------------------------------- linear algebra
+
+def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
+    """Matrix product; N-D contracts the last axis of ``lhs`` with the first of ``rhs``."""
+    if lhs._data.dtype != rhs._data.dtype:
+        raise MXNetError(f"Incompatible attr in node  at 1-th input: expected {np.dtype(lhs._data.dtype).name}, "
+                         f"got {np.dtype(rhs._data.dtype).name}")
+    a = lhs.shape[::-1] if transpose_a else lhs.shape
+    b = rhs.shape[::-1] if transpose_b else rhs.shape
+    if a[-1] != b[0]:
+        raise MXNetError(f"Check failed: L[1] == R[0]: dot shape error: {_shp(lhs.shape)} X {_shp(rhs.shape)}")
+    return _out(invoke(L.dot, (lhs, rhs), {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}), out)
+
+
+def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
+    return _out(invoke(L.batch_dot, (lhs, rhs), {"transpose_a": bool(transpose_a),
+                                                 "transpose_b": bool(transpose_b)}), out)
+
+
+# ----------------------------------------------------------------------------- misc
+
+def zeros_like(data, out=None, **kwargs):
+    return _out(_wrap(data._ctx.backend.xp.zeros_like(data._data), data._ctx), out)
+
+
+def ones_like(data, out=None, **kwargs):
+    return _out(_wrap(data._ctx.backend.xp.ones_like(data._data), data._ctx), out)
+
+
+def full_like(data, fill_value, out=None, **kwargs):
+    return _out(_wrap(data._ctx.backend.xp.full_like(data._data, fill_value), data._ctx), out)
+
+
+def shape_array(data, **kwargs):
+    xp = data._ctx.backend.xp
+    return _wrap(xp.asarray(data.shape, dtype=np.int64), data._ctx)
+
+
+def size_array(data, **kwargs):
+    xp = data._ctx.backend.xp
+    return _wrap(xp.asarray([data.size], dtype=np.int64), data._ctx)
+
+
+def waitall():
+    """Wait for all queued device work (a no-op on the CPU)."""
+    from ..context import Context
+    for ctx in list(Context._interned.values()):
+        if ctx._backend is not None:
+            ctx._backend.synchronize(ctx)

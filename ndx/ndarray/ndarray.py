@@ -1,0 +1,425 @@
+"""NDArray: one backend array plus its Context, with MXNet 1.x semantics."""
+import numbers
+
+import numpy as np
+
+from .. import autograd
+from ..autograd import Leaf, _state
+from ..base import MXNetError
+from ..context import Context, current_context
+from ..ops import elemwise as E
+from ..ops import index as I
+
+__all__ = ["NDArray", "array", "from_numpy", "from_dlpack"]
+
+_new = object.__new__
+_SCALARS = (int, float, bool, np.generic)
+
+
+def _wrap(data, ctx):
+    out = _new(NDArray)
+    out._data = data
+    out._ctx = ctx
+    out._node = None
+    return out
+
+
+def _dtype_error(a, b):
+    return MXNetError(f"Incompatible attr in node  at 1-th input: expected {np.dtype(a).name}, "
+                      f"got {np.dtype(b).name}")
+
+
+def _scalar_for(x, s):
+    """A Python/numpy scalar converted to take the array's dtype (MXNet never promotes)."""
+    kind = x._data.dtype.kind
+    if kind in "iub" and not isinstance(s, (int, np.integer)):
+        return int(s)
+    if isinstance(s, np.generic):
+        return s.item()
+    return s
+
+
+def _binary(a, b, op, scalar_op):
+    if type(b) is NDArray or isinstance(b, NDArray):
+        da, db = a._data.dtype, b._data.dtype
+        if da is not db and da != db:
+            raise _dtype_error(da, db)
+        return invoke(op, (a, b))
+    if isinstance(b, _SCALARS):
+        return invoke(scalar_op, (a,), {"scalar": _scalar_for(a, b)})
+    raise TypeError(f"type {type(b)} not supported")
+
+
+def _rbinary(a, b, scalar_op):
+    if isinstance(b, _SCALARS):
+        return invoke(scalar_op, (a,), {"scalar": _scalar_for(a, b)})
+    raise TypeError(f"type {type(b)} not supported")
+
+
+class NDArray:
+    """An n-dimensional array on a device (``context``), computed by numpy or CuPy."""
+
+    __slots__ = ("_data", "_ctx", "_node", "_oidx", "__weakref__")
+    __array_priority__ = 1000.0
+    __array_ufunc__ = None  # numpy defers to our reflected operators, which refuse numpy arrays
+
+    def __init__(self, data, ctx=None):
+        ctx = current_context() if ctx is None else ctx
+        self._data = data
+        self._ctx = ctx
+        self._node = None
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def size(self):
+        return self._data.size
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def dtype(self):
+        return self._data.dtype.type
+
+    @property
+    def context(self):
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return "default"
+
+    @property
+    def handle(self):
+        return self._data
+
+    @property
+    def T(self):
+        return invoke(_shape.transpose, (self,), {"axes": None})
+
+    @property
+    def grad(self):
+        node = self._node
+        return node.grad if type(node) is Leaf else None
+
+    @property
+    def writable(self):
+        return True
+
+    def __len__(self):
+        return self._data.shape[0]
+
+    def __iter__(self):
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        size = self._data.size
+        if size == 0:
+            return False
+        if size == 1:
+            return bool(self._ctx.backend.host_view(self._data).reshape(-1)[0])
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce__(self):
+        raise TypeError("NDArray is not picklable by design; save it with nd.save or safetensors")
+
+    # ------------------------------------------------------------------ conversion
+    def asnumpy(self):
+        """A numpy copy of the values (a device-to-host transfer on GPU)."""
+        return self._ctx.backend.to_host(self._data)
+
+    def _host(self):
+        return self._ctx.backend.host_view(self._data)
+
+    def asscalar(self):
+        if self._data.size != 1:
+            raise ValueError("The current array is not a scalar")
+        return self._host().reshape(-1)[0]
+
+    def item(self):
+        return self.asscalar().item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        if self._ctx.backend.xp is not np:
+            raise TypeError(f"Implicit conversion of an NDArray on {self._ctx} to a NumPy array is not allowed; "
+                            "use .asnumpy()")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    def to_dlpack_for_read(self):
+        return self._data.__dlpack__()
+
+    to_dlpack_for_write = to_dlpack_for_read
+
+    def astype(self, dtype, copy=True):
+        dtype = np.dtype(dtype)
+        if not copy and dtype == self._data.dtype:
+            return self
+        return invoke(E.cast, (self,), {"dtype": dtype})
+
+    def copy(self):
+        return invoke(E.copy, (self,))
+
+    def copyto(self, other):
+        """Copy into ``other`` (an NDArray of the same shape) or onto a Context (always a new array)."""
+        if isinstance(other, Context):
+            return _transfer(self, other)
+        if isinstance(other, NDArray):
+            if other.shape != self.shape:
+                raise MXNetError(f"Check failed: ... expected {_shape_str(other.shape)}, got {_shape_str(self.shape)}")
+            other._data[...] = _transfer(self, other._ctx)._data.astype(other._data.dtype, copy=False)
+            return other
+        raise TypeError(f"copyto does not support type {type(other)}")
+
+    def as_in_context(self, context):
+        """This array if already on ``context``, else a copy there."""
+        if context is self._ctx:
+            return self
+        return _transfer(self, context)
+
+    as_in_ctx = as_in_context
+
+    def wait_to_read(self):
+        self._ctx.backend.synchronize(self._ctx)
+
+    wait_to_write = wait_to_read
+
+    # ------------------------------------------------------------------ autograd
+    def attach_grad(self, grad_req="write", stype=None):
+        """Allocate a zero gradient buffer (``.grad``) and mark this array as a variable."""
+        if grad_req == "null":
+            self._node = None
+            return
+        self._node = Leaf(_wrap(self._ctx.backend.xp.zeros_like(self._data), self._ctx), grad_req)
+
+    def detach(self):
+        return _wrap(self._data, self._ctx)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        autograd.backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
+
+    # ------------------------------------------------------------------ printing
+    def __repr__(self):
+        return "\n%s\n<NDArray %s @%s>" % (str(self._host()), "x".join(str(n) for n in self._data.shape), self._ctx)
+
+    __str__ = __repr__
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return _binary(self, other, E.add, E.plus_scalar)
+
+    def __radd__(self, other):
+        return _rbinary(self, other, E.plus_scalar)
+
+    def __sub__(self, other):
+        return _binary(self, other, E.subtract, E.minus_scalar)
+
+    def __rsub__(self, other):
+        return _rbinary(self, other, E.rminus_scalar)
+
+    def __mul__(self, other):
+        return _binary(self, other, E.multiply, E.mul_scalar)
+
+    def __rmul__(self, other):
+        return _rbinary(self, other, E.mul_scalar)
+
+    def __truediv__(self, other):
+        return _binary(self, other, E.divide, E.div_scalar)
+
+    def __rtruediv__(self, other):
+        return _rbinary(self, other, E.rdiv_scalar)
+
+    def __mod__(self, other):
+        return _binary(self, other, E.mod, E.mod_scalar)
+
+    def __rmod__(self, other):
+        return _rbinary(self, other, E.rmod_scalar)
+
+    def __pow__(self, other):
+        return _binary(self, other, E.power, E.power_scalar)
+
+    def __rpow__(self, other):
+        return _rbinary(self, other, E.rpower_scalar)
+
+    def __neg__(self):
+        return invoke(E.negative, (self,))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return invoke(E.abs_, (self,))
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        return _binary(self, other, E.equal, E.equal_scalar)
+
+    def __ne__(self, other):
+        if other is None:
+            return True
+        return _binary(self, other, E.not_equal, E.not_equal_scalar)
+
+    def __lt__(self, other):
+        return _binary(self, other, E.lesser, E.lesser_scalar)
+
+    def __le__(self, other):
+        return _binary(self, other, E.lesser_equal, E.lesser_equal_scalar)
+
+    def __gt__(self, other):
+        return _binary(self, other, E.greater, E.greater_scalar)
+
+    def __ge__(self, other):
+        return _binary(self, other, E.greater_equal, E.greater_equal_scalar)
+
+    def _inplace(self, other, op, scalar_op):
+        if _state.recording and self._node is not None:
+            raise MXNetError(autograd.INPLACE_IN_GRAPH)
+        with autograd.pause(_state.training):
+            res = _binary(self, other, op, scalar_op)
+        self._data[...] = res._data
+        return self
+
+    def __iadd__(self, other):
+        return self._inplace(other, E.add, E.plus_scalar)
+
+    def __isub__(self, other):
+        return self._inplace(other, E.subtract, E.minus_scalar)
+
+    def __imul__(self, other):
+        return self._inplace(other, E.multiply, E.mul_scalar)
+
+    def __itruediv__(self, other):
+        return self._inplace(other, E.divide, E.div_scalar)
+
+    def __imod__(self, other):
+        return self._inplace(other, E.mod, E.mod_scalar)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        t = type(key)
+        if t is int:
+            if self._data.ndim == 1:
+                key = slice(key, key + 1 if key != -1 else None)
+            return invoke(I.getitem_view, (self,), {"key": key})
+        if t is slice and (key.step is None or key.step == 1):
+            return invoke(I.getitem_view, (self,), {"key": key})
+        return invoke(I.getitem, (self,), {"key": _index_key(self, key)})
+
+    def __setitem__(self, key, value):
+        if _state.recording and self._node is not None:
+            raise MXNetError(autograd.INPLACE_IN_GRAPH)
+        key = _index_key(self, key)
+        data = self._data
+        if isinstance(value, NDArray):
+            if value._ctx.backend is not self._ctx.backend:
+                value = _transfer(value, self._ctx)
+            v = value._data
+        elif isinstance(value, _SCALARS):
+            data[key] = value
+            return
+        else:
+            v = self._ctx.backend.from_host(np.asarray(value, dtype=data.dtype), self._ctx)
+        target_shape = data[key].shape if not (type(key) is slice and key == slice(None)) else data.shape
+        if v.shape != target_shape:
+            v = self._ctx.backend.xp.broadcast_to(v, target_shape)
+        data[key] = v
+
+
+def _shape_str(shape):
+    return "[" + ",".join(str(n) for n in shape) + "]"
+
+
+def _index_key(x, key):
+    """Turn NDArray/list index parts into backend integer arrays (MXNet: float indices are integers)."""
+    if isinstance(key, NDArray):
+        data = key._data
+        return data if data.dtype == np.bool_ else data.astype(np.int64)
+    if isinstance(key, list):
+        return x._ctx.backend.from_host(np.asarray(key, dtype=np.int64), x._ctx)
+    if type(key) is tuple:
+        return tuple(_index_key(x, k) if isinstance(k, (NDArray, list)) else k for k in key)
+    return key
+
+
+def _transfer(x, ctx):
+    """Copy ``x`` onto ``ctx`` (explicitly through the host between backends)."""
+    src, dst = x._ctx.backend, ctx.backend
+    if src is dst:
+        guard = dst.guard(ctx)
+        if guard is None:
+            data = x._data.copy()
+        else:
+            with guard:
+                data = dst.xp.array(x._data, copy=True)
+    else:
+        data = dst.from_host(src.host_view(x._data), ctx)
+    out = _wrap(data, ctx)
+    if _state.recording and x._node is not None:
+        from .dispatch import _record
+        out = _record(E.identity, (x,), (x._data,), data, None, {}, ctx) if src is dst else out
+    return out
+
+
+def _native_backend_ctx(obj):
+    """(context) for an array object from some backend library (CuPy arrays go to their gpu)."""
+    mod = type(obj).__module__
+    if mod.startswith("cupy"):
+        return Context("gpu", obj.device.id)
+    return None
+
+
+def array(source_array, ctx=None, dtype=None):
+    """An NDArray from a list, scalar, numpy/CuPy array or NDArray (float32 unless an NDArray or ``dtype``)."""
+    ctx = current_context() if ctx is None else Context(ctx) if not isinstance(ctx, Context) else ctx
+    if isinstance(source_array, NDArray):
+        out = source_array.as_in_context(ctx).copy() if source_array._ctx is not ctx else source_array.copy()
+        return out if dtype is None else out.astype(dtype, copy=False)
+    dtype = np.float32 if dtype is None else dtype
+    backend = ctx.backend
+    if backend.is_native(source_array):
+        return _wrap(backend.xp.array(source_array, dtype=dtype, copy=True), ctx)
+    src_ctx = _native_backend_ctx(source_array)
+    if src_ctx is not None:
+        host = src_ctx.backend.to_host(source_array)
+    else:
+        host = np.array(source_array, dtype=dtype)
+    host = host.astype(dtype, copy=False)
+    return _wrap(backend.from_host(np.ascontiguousarray(host) if backend.xp is not np else host, ctx), ctx)
+
+
+def from_numpy(ndarray, zero_copy=True):
+    """Wrap a numpy array on cpu(0), sharing memory when ``zero_copy``."""
+    return _wrap(ndarray if zero_copy else ndarray.copy(), Context("cpu", 0))
+
+
+def from_dlpack(dlpack):
+    """An NDArray sharing memory with a DLPack-capable array (CPU via numpy, CUDA via CuPy)."""
+    dev_type, dev_id = dlpack.__dlpack_device__()
+    if dev_type == 1:
+        return _wrap(np.from_dlpack(dlpack), Context("cpu", 0))
+    ctx = Context("gpu", dev_id)
+    return _wrap(ctx.backend.xp.from_dlpack(dlpack), ctx)
+
+
+from ..ops import shape as _shape  # noqa: E402
+from .dispatch import invoke  # noqa: E402

@@ -1,0 +1,131 @@
+"""``nd.random``: samplers on a context's generator (``ndx.random.seed`` reseeds them)."""
+import numbers
+
+import numpy as np
+
+from ..context import Context, current_context
+from .ndarray import NDArray, _wrap
+
+__all__ = ["uniform", "normal", "randn", "randint", "shuffle", "multinomial", "exponential", "gamma",
+           "poisson", "seed"]
+
+
+def _ctx(ctx):
+    return current_context() if ctx is None else ctx if isinstance(ctx, Context) else Context(ctx)
+
+
+def _shape(shape):
+    if shape is None or shape == ():
+        return (1,)
+    return (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(n) for n in shape)
+
+
+def _params_shape(param, shape):
+    """MXNet: array-valued distribution parameters give one row of ``shape`` samples per parameter."""
+    return tuple(param.shape) + (() if shape is None else _shape(shape))
+
+
+def _finish(data, ctx, out):
+    res = _wrap(data, ctx)
+    if out is not None:
+        out[:] = res
+        return out
+    return res
+
+
+def _draw(method, a, b, shape, dtype, ctx, out):
+    if isinstance(a, NDArray) or isinstance(b, NDArray):
+        ctx = (a if isinstance(a, NDArray) else b)._ctx
+        base = a if isinstance(a, NDArray) else b
+        full = _params_shape(base, shape)
+        gen = ctx.backend.generator(ctx)
+        xp = ctx.backend.xp
+        extra = (1,) * (len(full) - base.ndim)
+        ad = a._data.reshape(a.shape + extra) if isinstance(a, NDArray) else a
+        bd = b._data.reshape(b.shape + extra) if isinstance(b, NDArray) else b
+        unit = getattr(gen, method)(0.0, 1.0, full, np.float64)
+        if method == "uniform":
+            data = ad + (bd - ad) * unit
+        else:
+            data = ad + bd * unit
+        return _finish(xp.asarray(data).astype(np.dtype(dtype or np.float32)), ctx, out)
+    ctx = _ctx(ctx) if out is None else out._ctx
+    shape = _shape(shape) if out is None or shape is not None else out.shape
+    dtype = np.dtype(dtype or (out.dtype if out is not None else np.float32))
+    gen = ctx.backend.generator(ctx)
+    return _finish(getattr(gen, method)(a, b, shape, dtype), ctx, out)
+
+
+def uniform(low=0, high=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    """Samples from U[low, high); no shape gives shape (1,)."""
+    return _draw("uniform", low, high, shape, dtype, ctx, out)
+
+
+def normal(loc=0, scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    """Samples from N(loc, scale**2)."""
+    return _draw("normal", loc, scale, shape, dtype, ctx, out)
+
+
+def randn(*shape, loc=0, scale=1, dtype=None, ctx=None, **kwargs):
+    return normal(loc, scale, shape or None, dtype, ctx)
+
+
+def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    """Integers in [low, high), int32 by default."""
+    ctx = _ctx(ctx)
+    dtype = np.dtype(dtype or np.int32)
+    return _finish(ctx.backend.generator(ctx).randint(low, high, _shape(shape), dtype), ctx, out)
+
+
+def exponential(scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    ctx = _ctx(ctx)
+    return _finish(ctx.backend.generator(ctx).exponential(scale, _shape(shape), np.dtype(dtype or np.float32)),
+                   ctx, out)
+
+
+def gamma(alpha=1, beta=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    ctx = _ctx(ctx)
+    return _finish(ctx.backend.generator(ctx).gamma(alpha, beta, _shape(shape), np.dtype(dtype or np.float32)),
+                   ctx, out)
+
+
+def poisson(lam=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
+    ctx = _ctx(ctx)
+    return _finish(ctx.backend.generator(ctx).poisson(lam, _shape(shape), np.dtype(dtype or np.float32)),
+                   ctx, out)
+
+
+def shuffle(data, **kwargs):
+    """A copy of ``data`` with its first axis randomly permuted."""
+    ctx = data._ctx
+    perm = ctx.backend.generator(ctx).permutation(data.shape[0])
+    return _wrap(data._data[perm], ctx)
+
+
+def multinomial(data, shape=None, get_prob=False, dtype="int32", **kwargs):
+    """Draws category indices from the probability rows of ``data`` (int32)."""
+    ctx = data._ctx
+    count = 1 if shape is None else int(np.prod(_shape(shape)))
+    probs = data._data.reshape(-1, data.shape[-1])
+    idx = ctx.backend.generator(ctx).multinomial_index(probs, count)
+    out_shape = data.shape[:-1] + (() if shape is None else _shape(shape))
+    res = _wrap(idx.reshape(out_shape).astype(np.dtype(dtype)), ctx)
+    if get_prob:
+        from .functions import log, pick
+        xp = ctx.backend.xp
+        p = _wrap(xp.take_along_axis(probs, idx.reshape(probs.shape[0], count), axis=1).reshape(out_shape), ctx)
+        return res, log(p)
+    return res
+
+
+def seed(seed_state, ctx="all"):
+    """Reseed the generator of ``ctx``, or of every context (also those not used yet) with ``'all'``."""
+    if ctx == "all":
+        from ..backends import _registry
+        from ..backends.base import GLOBAL_SEED
+        GLOBAL_SEED[0] = int(seed_state)
+        for backend in set(_registry.values()):
+            backend.forget_generators()
+        return
+    ctx = ctx if isinstance(ctx, Context) else Context(ctx)
+    ctx.backend.seed(int(seed_state), ctx)

@@ -1,0 +1,231 @@
+"""Elementwise ops: unary math, broadcasting binary arithmetic, scalar forms, comparisons.
+
+Each op keeps its input dtype (MXNet does not promote): integer division truncates and
+comparisons return 0/1 in the input dtype.
+"""
+import math
+
+from .op import Op, unbroadcast
+
+
+def _none_grad(xp, g, inputs, out, saved, **attrs):
+    return (None,) * len(inputs)
+
+
+def _unary(name, fwd, bwd=_none_grad):
+    """An op of one input whose backward gets (g, x, y)."""
+    if bwd is _none_grad:
+        return Op(name, lambda xp, x: fwd(xp, x), _none_grad)
+    return Op(name, lambda xp, x: fwd(xp, x), lambda xp, g, i, y, s: (bwd(xp, g, i[0], y),))
+
+
+def _erf(xp, x):
+    # Numerical Recipes' erfc (fractional error < 1.2e-7), in array code so every backend runs it.
+    z = xp.abs(x)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    erfc = t * xp.exp(poly)
+    return xp.where(x >= 0, 1.0 - erfc, erfc - 1.0).astype(x.dtype, copy=False)
+
+
+def erf_array(xp, x):
+    """The error function on a backend array."""
+    return _erf(xp, x)
+
+
+_SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
+
+negative = _unary("negative", lambda xp, x: -x, lambda xp, g, x, y: -g)
+abs_ = _unary("abs", lambda xp, x: xp.abs(x), lambda xp, g, x, y: g * xp.sign(x))
+exp = _unary("exp", lambda xp, x: xp.exp(x), lambda xp, g, x, y: g * y)
+log = _unary("log", lambda xp, x: xp.log(x), lambda xp, g, x, y: g / x)
+log2 = _unary("log2", lambda xp, x: xp.log2(x), lambda xp, g, x, y: g / (x * math.log(2)))
+log10 = _unary("log10", lambda xp, x: xp.log10(x), lambda xp, g, x, y: g / (x * math.log(10)))
+log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda xp, g, x, y: g / (1 + x))
+expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda xp, g, x, y: g * (y + 1))
+sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda xp, g, x, y: g / (2 * y))
+rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, g, x, y: -0.5 * g * y * y * y)
+cbrt = _unary("cbrt", lambda xp, x: xp.cbrt(x), lambda xp, g, x, y: g / (3 * y * y))
+square = _unary("square", lambda xp, x: x * x, lambda xp, g, x, y: 2 * g * x)
+reciprocal = _unary("reciprocal", lambda xp, x: 1 / x, lambda xp, g, x, y: -g * y * y)
+sign = _unary("sign", lambda xp, x: xp.sign(x))
+floor = _unary("floor", lambda xp, x: xp.floor(x))
+ceil = _unary("ceil", lambda xp, x: xp.ceil(x))
+trunc = _unary("trunc", lambda xp, x: xp.trunc(x))
+fix = _unary("fix", lambda xp, x: xp.trunc(x))
+rint = _unary("rint", lambda xp, x: xp.rint(x))
+# MXNet rounds half away from zero
+round_ = _unary("round", lambda xp, x: (xp.sign(x) * xp.floor(xp.abs(x) + 0.5)).astype(x.dtype, copy=False))
+sin = _unary("sin", lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x))
+cos = _unary("cos", lambda xp, x: xp.cos(x), lambda xp, g, x, y: -g * xp.sin(x))
+tan = _unary("tan", lambda xp, x: xp.tan(x), lambda xp, g, x, y: g * (1 + y * y))
+arcsin = _unary("arcsin", lambda xp, x: xp.arcsin(x), lambda xp, g, x, y: g / xp.sqrt(1 - x * x))
+arccos = _unary("arccos", lambda xp, x: xp.arccos(x), lambda xp, g, x, y: -g / xp.sqrt(1 - x * x))
+arctan = _unary("arctan", lambda xp, x: xp.arctan(x), lambda xp, g, x, y: g / (1 + x * x))
+sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda xp, g, x, y: g * xp.cosh(x))
+cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda xp, g, x, y: g * xp.sinh(x))
+tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda xp, g, x, y: g * (1 - y * y))
+arcsinh = _unary("arcsinh", lambda xp, x: xp.arcsinh(x), lambda xp, g, x, y: g / xp.sqrt(x * x + 1))
+arccosh = _unary("arccosh", lambda xp, x: xp.arccosh(x), lambda xp, g, x, y: g / xp.sqrt(x * x - 1))
+arctanh = _unary("arctanh", lambda xp, x: xp.arctanh(x), lambda xp, g, x, y: g / (1 - x * x))
+degrees = _unary("degrees", lambda xp, x: xp.degrees(x), lambda xp, g, x, y: g * (180 / math.pi))
+radians = _unary("radians", lambda xp, x: xp.radians(x), lambda xp, g, x, y: g * (math.pi / 180))
+relu = _unary("relu", lambda xp, x: xp.maximum(x, 0), lambda xp, g, x, y: g * (y > 0))
+sigmoid = _unary("sigmoid", lambda xp, x: (1 / (1 + xp.exp(-x))).astype(x.dtype, copy=False),
+                 lambda xp, g, x, y: g * y * (1 - y))
+softrelu = _unary("softrelu", lambda xp, x: xp.logaddexp(x.dtype.type(0), x),
+                  lambda xp, g, x, y: g * (1 - xp.exp(-y)))
+softsign = _unary("softsign", lambda xp, x: x / (1 + xp.abs(x)),
+                  lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2))
+erf = _unary("erf", _erf, lambda xp, g, x, y: g * (_SQRT_2_OVER_PI * xp.exp(-x * x)).astype(g.dtype, copy=False))
+logical_not = _unary("logical_not", lambda xp, x: (x == 0).astype(x.dtype))
+identity = _unary("identity", lambda xp, x: x.copy(), lambda xp, g, x, y: g)
+stop_gradient = _unary("stop_gradient", lambda xp, x: x)
+
+
+# ----------------------------------------------------------------------------- binary (broadcasting)
+
+def _binary(name, fwd, bwd):
+    def backward(xp, g, inputs, y, saved):
+        a, b = inputs
+        ga, gb = bwd(xp, g, a, b, y)
+        return (None if ga is None else unbroadcast(xp, ga, a.shape),
+                None if gb is None else unbroadcast(xp, gb, b.shape))
+    return Op(name, fwd, backward)
+
+
+def _div_fwd(xp, a, b):
+    if a.dtype.kind in "iub":
+        with _errstate(xp):
+            return xp.trunc(a / b).astype(a.dtype)
+    return a / b
+
+
+def _errstate(xp):
+    errstate = getattr(xp, "errstate", None)
+    import contextlib
+    return errstate(all="ignore") if errstate is not None else contextlib.nullcontext()
+
+
+def _mod_fwd(xp, a, b):
+    with _errstate(xp):
+        return xp.mod(a, b)
+
+
+add = _binary("add", lambda xp, a, b: a + b, lambda xp, g, a, b, y: (g, g))
+subtract = _binary("subtract", lambda xp, a, b: a - b, lambda xp, g, a, b, y: (g, -g))
+multiply = _binary("multiply", lambda xp, a, b: a * b, lambda xp, g, a, b, y: (g * b, g * a))
+divide = _binary("divide", _div_fwd, lambda xp, g, a, b, y: (g / b, -g * a / (b * b)))
+mod = _binary("mod", _mod_fwd, lambda xp, g, a, b, y: (g, -g * xp.floor(a / b)))
+power = _binary("power", lambda xp, a, b: xp.power(a, b),
+                lambda xp, g, a, b, y: (g * b * xp.power(a, b - 1), g * y * xp.log(xp.where(a > 0, a, 1))))
+maximum = _binary("maximum", lambda xp, a, b: xp.maximum(a, b),
+                  lambda xp, g, a, b, y: (g * (a >= b), g * (a < b)))
+minimum = _binary("minimum", lambda xp, a, b: xp.minimum(a, b),
+                  lambda xp, g, a, b, y: (g * (a <= b), g * (a > b)))
+hypot = _binary("hypot", lambda xp, a, b: xp.hypot(a, b), lambda xp, g, a, b, y: (g * a / y, g * b / y))
+arctan2 = _binary("arctan2", lambda xp, a, b: xp.arctan2(a, b),
+                  lambda xp, g, a, b, y: (g * b / (a * a + b * b), -g * a / (a * a + b * b)))
+
+
+def _cmp(name, fn):
+    return Op(name, lambda xp, a, b: fn(a, b).astype(a.dtype), None)
+
+
+equal = _cmp("equal", lambda a, b: a == b)
+not_equal = _cmp("not_equal", lambda a, b: a != b)
+greater = _cmp("greater", lambda a, b: a > b)
+greater_equal = _cmp("greater_equal", lambda a, b: a >= b)
+lesser = _cmp("lesser", lambda a, b: a < b)
+lesser_equal = _cmp("lesser_equal", lambda a, b: a <= b)
+logical_and = _cmp("logical_and", lambda a, b: (a != 0) & (b != 0))
+logical_or = _cmp("logical_or", lambda a, b: (a != 0) | (b != 0))
+logical_xor = _cmp("logical_xor", lambda a, b: (a != 0) ^ (b != 0))
+
+
+# ----------------------------------------------------------------------------- with a Python scalar
+
+def _scalar(name, fwd, bwd=None):
+    if bwd is None:
+        return Op(name, fwd, None)
+    return Op(name, fwd, lambda xp, g, i, y, s, scalar: (bwd(xp, g, i[0], y, scalar),))
+
+
+def _div_scalar_fwd(xp, x, scalar):
+    if x.dtype.kind in "iub":
+        with _errstate(xp):
+            return xp.trunc(x / scalar).astype(x.dtype)
+    return x / scalar
+
+
+def _rdiv_scalar_fwd(xp, x, scalar):
+    if x.dtype.kind in "iub":
+        with _errstate(xp):
+            return xp.trunc(scalar / x).astype(x.dtype)
+    return scalar / x
+
+
+def _keep(x, r):
+    return r if r.dtype == x.dtype else r.astype(x.dtype)
+
+
+plus_scalar = _scalar("_plus_scalar", lambda xp, x, scalar: x + scalar, lambda xp, g, x, y, s: g)
+minus_scalar = _scalar("_minus_scalar", lambda xp, x, scalar: x - scalar, lambda xp, g, x, y, s: g)
+rminus_scalar = _scalar("_rminus_scalar", lambda xp, x, scalar: scalar - x, lambda xp, g, x, y, s: -g)
+mul_scalar = _scalar("_mul_scalar", lambda xp, x, scalar: x * scalar, lambda xp, g, x, y, s: g * s)
+div_scalar = _scalar("_div_scalar", _div_scalar_fwd, lambda xp, g, x, y, s: g / s)
+rdiv_scalar = _scalar("_rdiv_scalar", _rdiv_scalar_fwd, lambda xp, g, x, y, s: -g * s / (x * x))
+mod_scalar = _scalar("_mod_scalar", lambda xp, x, scalar: _keep(x, xp.mod(x, scalar)), lambda xp, g, x, y, s: g)
+rmod_scalar = _scalar("_rmod_scalar", lambda xp, x, scalar: _keep(x, xp.mod(scalar, x)),
+                      lambda xp, g, x, y, s: -g * xp.floor(s / x))
+power_scalar = _scalar("_power_scalar", lambda xp, x, scalar: _keep(x, x ** scalar),
+                       lambda xp, g, x, y, s: g * s * x ** (s - 1))
+rpower_scalar = _scalar("_rpower_scalar", lambda xp, x, scalar: _keep(x, scalar ** x),
+                        lambda xp, g, x, y, s: g * y * math.log(s))
+maximum_scalar = _scalar("_maximum_scalar", lambda xp, x, scalar: _keep(x, xp.maximum(x, scalar)),
+                         lambda xp, g, x, y, s: g * (x >= s))
+minimum_scalar = _scalar("_minimum_scalar", lambda xp, x, scalar: _keep(x, xp.minimum(x, scalar)),
+                         lambda xp, g, x, y, s: g * (x <= s))
+equal_scalar = _scalar("_equal_scalar", lambda xp, x, scalar: (x == scalar).astype(x.dtype))
+not_equal_scalar = _scalar("_not_equal_scalar", lambda xp, x, scalar: (x != scalar).astype(x.dtype))
+greater_scalar = _scalar("_greater_scalar", lambda xp, x, scalar: (x > scalar).astype(x.dtype))
+greater_equal_scalar = _scalar("_greater_equal_scalar", lambda xp, x, scalar: (x >= scalar).astype(x.dtype))
+lesser_scalar = _scalar("_lesser_scalar", lambda xp, x, scalar: (x < scalar).astype(x.dtype))
+lesser_equal_scalar = _scalar("_lesser_equal_scalar", lambda xp, x, scalar: (x <= scalar).astype(x.dtype))
+
+
+def _clip_fwd(xp, x, a_min, a_max):
+    return _keep(x, xp.clip(x, a_min, a_max))
+
+
+clip = Op("clip", _clip_fwd,
+          lambda xp, g, i, y, s, a_min, a_max: (g * ((i[0] >= a_min) & (i[0] <= a_max)),))
+
+
+def _where_bwd(xp, g, inputs, y, saved):
+    cond, a, b = inputs
+    mask = cond != 0
+    return (None, unbroadcast(xp, g * mask, a.shape), unbroadcast(xp, g * ~mask, b.shape))
+
+
+where = Op("where", lambda xp, cond, a, b: xp.where(cond != 0, a, b), _where_bwd)
+
+
+def _cast_bwd(xp, g, inputs, y, saved, dtype):
+    return (g.astype(inputs[0].dtype),)
+
+
+cast = Op("cast", lambda xp, x, dtype: x.astype(dtype), _cast_bwd)
+copy = Op("copy", lambda xp, x: x.copy(), lambda xp, g, i, y, s: (g,))
+
+
+def _add_n_fwd(xp, *xs):
+    out = xs[0].copy()
+    for x in xs[1:]:
+        out += x
+    return out
+
+
+add_n = Op("add_n", _add_n_fwd, lambda xp, g, inputs, y, s: (g,) * len(inputs))

@@ -1,0 +1,50 @@
+"""Matrix products: dot (MXNet's tensordot semantics) and batch_dot."""
+from .op import Op
+
+
+def _maybe_t(x, flag):
+    return x.T if flag else x
+
+
+def _dot_fwd(xp, a, b, transpose_a, transpose_b):
+    a, b = _maybe_t(a, transpose_a), _maybe_t(b, transpose_b)
+    if a.ndim == 1 and b.ndim == 1:
+        return xp.dot(a, b).reshape(1)
+    if a.ndim == 2 and b.ndim == 2:
+        return a @ b
+    return xp.tensordot(a, b, axes=1)
+
+
+def _dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b):
+    a0, b0 = inputs
+    a, b = _maybe_t(a0, transpose_a), _maybe_t(b0, transpose_b)
+    if a.ndim == 1 and b.ndim == 1:
+        ga, gb = g * b, g * a
+    elif a.ndim == 2 and b.ndim == 2:
+        ga, gb = g @ b.T, a.T @ g
+    else:
+        na, nb = a.ndim - 1, b.ndim - 1
+        ga = xp.tensordot(g, b, axes=(list(range(na, na + nb)), list(range(1, 1 + nb))))
+        gb = xp.tensordot(a, g, axes=(list(range(na)), list(range(na))))
+    return _maybe_t(ga, transpose_a), _maybe_t(gb, transpose_b)
+
+
+dot = Op("dot", _dot_fwd, _dot_bwd)
+
+
+def _bt(x, flag):
+    return x.swapaxes(-1, -2) if flag else x
+
+
+def _batch_dot_fwd(xp, a, b, transpose_a, transpose_b):
+    return xp.matmul(_bt(a, transpose_a), _bt(b, transpose_b))
+
+
+def _batch_dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b):
+    a, b = _bt(inputs[0], transpose_a), _bt(inputs[1], transpose_b)
+    ga = xp.matmul(g, b.swapaxes(-1, -2))
+    gb = xp.matmul(a.swapaxes(-1, -2), g)
+    return _bt(ga, transpose_a), _bt(gb, transpose_b)
+
+
+batch_dot = Op("batch_dot", _batch_dot_fwd, _batch_dot_bwd)
