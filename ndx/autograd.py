@@ -209,11 +209,10 @@ def _run(heads, head_grads, retain_graph, variables=None):
             xp = node.ctx.backend.xp
             g = tuple(xp.zeros_like(o) if gi is None else gi for gi, o in zip(g, node.output))
         backend = node.ctx.backend
-        guard = backend.guard(node.ctx)
-        if guard is None:
+        if not backend.needs_guard:
             in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **node.attrs)
         else:
-            with guard:
+            with backend.guard(node.ctx):
                 in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **node.attrs)
         for (parent, oidx), pg in zip(node.parents, in_grads):
             if parent is None:

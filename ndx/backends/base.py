@@ -11,6 +11,7 @@ class Backend:
     name = "abstract"
     xp = None
     array_type = ()
+    needs_guard = False  # True where kernels must run under a device guard (CuPy)
 
     def check_device(self, ctx):
         """Raise if ``ctx`` cannot run here (e.g. gpu(3) on a one-GPU machine)."""

@@ -65,6 +65,7 @@ class _CupyGenerator:
 
 class CupyBackend(Backend):
     name = "cupy"
+    needs_guard = True
 
     def __init__(self):
         self.cupy, self.cupyx = _import_cupy()

@@ -16,7 +16,7 @@ import mmap as _mmap
 import os
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ml_dtypes
 import numpy as np
@@ -101,9 +101,11 @@ class SparseArray:
     def check(self) -> None:
         """Raise ``ValueError`` (message starts with the field name) if the arrays are inconsistent."""
         shape, data = self.shape, self.data
+        if any(x.dtype.kind not in "iu" for x in self.aux):
+            raise ValueError("index arrays must have an integer dtype")
         if self.stype == "row_sparse":
             (idx,) = self.aux
-            if len(shape) < 1 or data.shape[1:] != tuple(shape[1:]):
+            if len(shape) < 1 or data.ndim != len(shape) or data.shape[1:] != tuple(shape[1:]):
                 raise ValueError(f"storage shape {data.shape} does not match shape {shape}")
             if idx.shape != data.shape[:1]:
                 raise ValueError(f"indices shape {idx.shape} does not match storage shape {data.shape}")
@@ -322,7 +324,7 @@ def _parse(src) -> FileInfo:
         raise src.error(f"{src.size - src.pos} trailing bytes after the last name", "end of file",
                         src.pos)
     if names:
-        arrays = [ArrayInfo(**{**a.__dict__, "key": name}) for a, name in zip(arrays, names)]
+        arrays = [replace(a, key=name) for a, name in zip(arrays, names)]
     return FileInfo(path=src.name, format="mxnet", container="dict" if k else "list",
                     keys=names if k else None, arrays=arrays, file_size=src.size,
                     metadata={"reserved": reserved} if reserved else {})
@@ -337,8 +339,8 @@ def scan(path) -> FileInfo:
 def _read_block(src, offset, nbytes, shape, dtype, view):
     """One array from the file: a view of the buffer/map, or a fresh array filled by ``readinto``."""
     if src.buf is not None:
-        arr = np.frombuffer(src.buf, dtype=dtype, count=nbytes // dtype.itemsize if dtype.itemsize
-                            else 0, offset=offset).reshape(shape)
+        arr = np.frombuffer(src.buf, dtype=dtype, count=nbytes // dtype.itemsize,
+                            offset=offset).reshape(shape)
         return arr if view else arr.copy()
     arr = np.empty(shape, dtype=dtype)
     if nbytes:
@@ -489,7 +491,7 @@ def _prepare(arrays, names, np_shape, contexts, filename):
             except ValueError as e:
                 raise FormatError(f"invalid {a.stype} array: {e}", **where(i), field="sparse") from None
             values, flag = _as_storable(a.data, where(i))
-            aux = [_as_storable(x, where(i)) for x in a.aux]
+            aux = [(np.asarray(x).astype("<i8", copy=False), 6) for x in a.aux]  # MXNet: int64
             head = [struct.pack("<Ii", magic, _STYPE_IDS[a.stype]), _shape_bytes(values.shape),
                     _shape_bytes(a.shape), struct.pack("<iii", dev[0], dev[1], flag)]
             head += [struct.pack("<i", af) + _shape_bytes(x.shape) for x, af in aux]

@@ -25,10 +25,9 @@ def _dtype(dtype):
 def _filled(name, shape, ctx, dtype, fill):
     shape, ctx = _shape(shape), _ctx(ctx)
     backend = ctx.backend
-    guard = backend.guard(ctx)
-    if guard is None:
+    if not backend.needs_guard:
         return _wrap(fill(backend.xp, shape, _dtype(dtype)), ctx)
-    with guard:
+    with backend.guard(ctx):
         return _wrap(fill(backend.xp, shape, _dtype(dtype)), ctx)
 
 

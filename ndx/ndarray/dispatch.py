@@ -26,14 +26,13 @@ def invoke(op, args, attrs=_EMPTY):
         for a in args:
             if a._ctx is not ctx:
                 mismatch(ctx, a._ctx)
-        raws = tuple(a._data for a in args)
+        raws = tuple([a._data for a in args])
     backend = ctx._backend or ctx.backend
-    guard = backend.guard(ctx)
-    if guard is None:
-        res = op.forward(backend.xp, *raws, **attrs)
-    else:
-        with guard:
+    if backend.needs_guard:
+        with backend.guard(ctx):
             res = op.forward(backend.xp, *raws, **attrs)
+    else:
+        res = op.forward(backend.xp, *raws, **attrs)
     saved = None
     if op.saves:
         res, saved = res
@@ -43,6 +42,26 @@ def invoke(op, args, attrs=_EMPTY):
                 return _record(op, args, raws, res, saved, attrs, ctx)
     if op.multi_output:
         return [_wrap(r, ctx) for r in res]
+    out = _new(NDArray)
+    out._data = res
+    out._ctx = ctx
+    out._node = None
+    return out
+
+
+def invoke2(op, a, b):
+    """``invoke`` for the common binary case, kept short: it is the small-op hot path."""
+    ctx = a._ctx
+    if b._ctx is not ctx:
+        mismatch(ctx, b._ctx)
+    backend = ctx._backend or ctx.backend
+    if backend.needs_guard:
+        with backend.guard(ctx):
+            res = op.forward(backend.xp, a._data, b._data)
+    else:
+        res = op.forward(backend.xp, a._data, b._data)
+    if _state.recording and (a._node is not None or b._node is not None):
+        return _record(op, (a, b), (a._data, b._data), res, None, _EMPTY, ctx)
     out = _new(NDArray)
     out._data = res
     out._ctx = ctx

@@ -44,10 +44,33 @@ def _binary(a, b, op, scalar_op):
         da, db = a._data.dtype, b._data.dtype
         if da is not db and da != db:
             raise _dtype_error(da, db)
-        return invoke(op, (a, b))
+        return invoke2(op, a, b)
     if isinstance(b, _SCALARS):
         return invoke(scalar_op, (a,), {"scalar": _scalar_for(a, b)})
     raise TypeError(f"type {type(b)} not supported")
+
+
+def _operator(op, scalar_op):
+    """An arithmetic dunder with the small-array fast path inlined (no graph, one numpy context)."""
+    fwd = op.forward
+
+    def method(self, other):
+        if type(other) is NDArray:
+            d, o = self._data, other._data
+            if d.dtype is not o.dtype and d.dtype != o.dtype:
+                raise _dtype_error(d.dtype, o.dtype)
+            ctx = self._ctx
+            backend = ctx._backend
+            if other._ctx is ctx and not _state.recording and backend is not None and not backend.needs_guard:
+                out = _new(NDArray)
+                out._data = fwd(backend.xp, d, o)
+                out._ctx = ctx
+                out._node = None
+                return out
+            return invoke2(op, self, other)
+        return _binary(self, other, op, scalar_op)
+    method.__name__ = op.name
+    return method
 
 
 def _rbinary(a, b, scalar_op):
@@ -224,38 +247,32 @@ class NDArray:
     __str__ = __repr__
 
     # ------------------------------------------------------------------ arithmetic
-    def __add__(self, other):
-        return _binary(self, other, E.add, E.plus_scalar)
+    __add__ = _operator(E.add, E.plus_scalar)
 
     def __radd__(self, other):
         return _rbinary(self, other, E.plus_scalar)
 
-    def __sub__(self, other):
-        return _binary(self, other, E.subtract, E.minus_scalar)
+    __sub__ = _operator(E.subtract, E.minus_scalar)
 
     def __rsub__(self, other):
         return _rbinary(self, other, E.rminus_scalar)
 
-    def __mul__(self, other):
-        return _binary(self, other, E.multiply, E.mul_scalar)
+    __mul__ = _operator(E.multiply, E.mul_scalar)
 
     def __rmul__(self, other):
         return _rbinary(self, other, E.mul_scalar)
 
-    def __truediv__(self, other):
-        return _binary(self, other, E.divide, E.div_scalar)
+    __truediv__ = _operator(E.divide, E.div_scalar)
 
     def __rtruediv__(self, other):
         return _rbinary(self, other, E.rdiv_scalar)
 
-    def __mod__(self, other):
-        return _binary(self, other, E.mod, E.mod_scalar)
+    __mod__ = _operator(E.mod, E.mod_scalar)
 
     def __rmod__(self, other):
         return _rbinary(self, other, E.rmod_scalar)
 
-    def __pow__(self, other):
-        return _binary(self, other, E.power, E.power_scalar)
+    __pow__ = _operator(E.power, E.power_scalar)
 
     def __rpow__(self, other):
         return _rbinary(self, other, E.rpower_scalar)
@@ -279,17 +296,13 @@ class NDArray:
             return True
         return _binary(self, other, E.not_equal, E.not_equal_scalar)
 
-    def __lt__(self, other):
-        return _binary(self, other, E.lesser, E.lesser_scalar)
+    __lt__ = _operator(E.lesser, E.lesser_scalar)
 
-    def __le__(self, other):
-        return _binary(self, other, E.lesser_equal, E.lesser_equal_scalar)
+    __le__ = _operator(E.lesser_equal, E.lesser_equal_scalar)
 
-    def __gt__(self, other):
-        return _binary(self, other, E.greater, E.greater_scalar)
+    __gt__ = _operator(E.greater, E.greater_scalar)
 
-    def __ge__(self, other):
-        return _binary(self, other, E.greater_equal, E.greater_equal_scalar)
+    __ge__ = _operator(E.greater_equal, E.greater_equal_scalar)
 
     def _inplace(self, other, op, scalar_op):
         if _state.recording and self._node is not None:
@@ -365,11 +378,10 @@ def _transfer(x, ctx):
     """Copy ``x`` onto ``ctx`` (explicitly through the host between backends)."""
     src, dst = x._ctx.backend, ctx.backend
     if src is dst:
-        guard = dst.guard(ctx)
-        if guard is None:
+        if not dst.needs_guard:
             data = x._data.copy()
         else:
-            with guard:
+            with dst.guard(ctx):
                 data = dst.xp.array(x._data, copy=True)
     else:
         data = dst.from_host(src.host_view(x._data), ctx)
@@ -422,4 +434,4 @@ def from_dlpack(dlpack):
 
 
 from ..ops import shape as _shape  # noqa: E402
-from .dispatch import invoke  # noqa: E402
+from .dispatch import invoke, invoke2  # noqa: E402
