@@ -5,6 +5,7 @@ its raw inputs and output, and the nodes of its inputs); a variable holds a ``Le
 gradient buffer and ``grad_req``. ``backward`` walks the nodes in reverse topological order, calling
 each op's ``backward`` with backend arrays, and writes or adds the totals into the leaves' buffers.
 """
+import itertools
 import threading
 from contextlib import contextmanager
 
@@ -44,12 +45,16 @@ class Leaf:
         self.grad_req = grad_req
 
 
+_sequence = itertools.count()
+
+
 class Node:
     """One recorded op application."""
 
-    __slots__ = ("op", "attrs", "parents", "inputs", "output", "saved", "ctx", "n_out")
+    __slots__ = ("op", "attrs", "parents", "inputs", "output", "saved", "ctx", "n_out", "seq")
 
     def __init__(self, op, attrs, parents, inputs, output, saved, ctx, n_out):
+        self.seq = next(_sequence)  # creation order: a node is always created after its parents
         self.op = op
         self.attrs = attrs
         self.parents = parents      # per input: (Leaf | Node | None, output index)
@@ -133,27 +138,21 @@ def mark_variables(variables, gradients, grad_reqs="write"):
 # ----------------------------------------------------------------------------- engine
 
 def _topo_order(head_nodes):
-    """Nodes reachable from ``head_nodes``, each after every node that consumes it."""
-    order, seen = [], set()
-    for head in head_nodes:
-        if id(head) in seen:
-            continue
-        seen.add(id(head))
-        stack = [(head, iter(head.parents))]
-        while stack:
-            node, it = stack[-1]
-            for parent, _ in it:
-                if type(parent) is Node and id(parent) not in seen:
-                    if parent.op is None:
-                        raise MXNetError(_NOT_IN_GRAPH)
-                    seen.add(id(parent))
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
+    """Nodes reachable from ``head_nodes``, consumers before producers (newest first)."""
+    seen = {id(n): n for n in head_nodes}
+    stack = list(head_nodes)
+    while stack:
+        for parent, _ in stack.pop().parents:
+            if type(parent) is Node and id(parent) not in seen:
+                if parent.op is None:
+                    raise MXNetError(_NOT_IN_GRAPH)
+                seen[id(parent)] = parent
+                stack.append(parent)
+    return sorted(seen.values(), key=_by_seq, reverse=True)
+
+
+def _by_seq(node):
+    return node.seq
 
 
 def _accumulate(store, key, index, n_out, g):
@@ -169,12 +168,11 @@ def _accumulate(store, key, index, n_out, g):
 def _run(heads, head_grads, retain_graph, variables=None):
     """Backpropagate from ``heads``; returns {id(var): raw grad} for ``variables`` if given, else
     writes into the leaves' buffers."""
-    from .ndarray.ndarray import NDArray
-    if isinstance(heads, NDArray):
+    if type(heads) is not list and type(heads) is not tuple:
         heads = [heads]
     if head_grads is None:
         head_grads = [None] * len(heads)
-    elif isinstance(head_grads, NDArray):
+    elif type(head_grads) is not list and type(head_grads) is not tuple:
         head_grads = [head_grads]
     node_grads, leaf_grads, leaves = {}, {}, {}
     head_nodes = []
@@ -182,13 +180,12 @@ def _run(heads, head_grads, retain_graph, variables=None):
         node = h._node
         if node is None or (type(node) is Node and node.op is None):
             raise MXNetError(_NOT_IN_GRAPH)
-        xp = h._ctx.backend.xp
-        g = xp.ones_like(h._data) if hg is None else hg._data
+        g = h._ctx.backend.xp.ones_like(h._data) if hg is None else hg._data
         if type(node) is Leaf:
             leaves[id(node)] = node
             _accumulate(leaf_grads, id(node), 0, 1, g)
         else:
-            _accumulate(node_grads, node, getattr(h, "_oidx", 0) if node.n_out > 1 else 0, node.n_out, g)
+            _accumulate(node_grads, node, h._oidx if node.n_out > 1 else 0, node.n_out, g)
             head_nodes.append(node)
     wanted = None
     if variables is not None:
@@ -197,7 +194,7 @@ def _run(heads, head_grads, retain_graph, variables=None):
             if v._node is None:
                 raise MXNetError(_NO_INPUTS)
             wanted[id(v._node)] = v
-    order = _topo_order(head_nodes)
+    order = _topo_order(head_nodes) if len(head_nodes) != 1 or _has_node_parent(head_nodes[0]) else head_nodes
     captured = {}
     for node in order:
         g = node_grads.pop(node, None)
@@ -205,10 +202,9 @@ def _run(heads, head_grads, retain_graph, variables=None):
             captured[id(node)] = g
         if g is None:
             continue
+        backend = node.ctx._backend
         if node.n_out > 1:
-            xp = node.ctx.backend.xp
-            g = tuple(xp.zeros_like(o) if gi is None else gi for gi, o in zip(g, node.output))
-        backend = node.ctx.backend
+            g = tuple(backend.xp.zeros_like(o) if gi is None else gi for gi, o in zip(g, node.output))
         if not backend.needs_guard:
             in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **node.attrs)
         else:
@@ -235,12 +231,12 @@ def _run(heads, head_grads, retain_graph, variables=None):
                 g = var._ctx.backend.xp.zeros_like(var._data)
             result[id(var)] = g
         return result
-    if not any(leaf.grad_req != "null" for leaf in leaves.values()):
-        raise MXNetError(_NO_INPUTS)
+    written = False
     for key, leaf in leaves.items():
         buf = leaf.grad
         if buf is None or leaf.grad_req == "null":
             continue
+        written = True
         g = leaf_grads.get(key)
         data = buf._data
         if g is None:
@@ -250,13 +246,27 @@ def _run(heads, head_grads, retain_graph, variables=None):
             data += g.astype(data.dtype, copy=False)
         else:
             data[...] = g
+    if not written:
+        raise MXNetError(_NO_INPUTS)
     return None
+
+
+def _has_node_parent(node):
+    for parent, _ in node.parents:
+        if type(parent) is Node:
+            return True
+    return False
 
 
 def backward(heads, head_grads=None, retain_graph=False, train_mode=True):
     """Compute gradients of ``heads`` (summed) into the variables' ``.grad`` buffers."""
-    with _scope(False, train_mode):
+    state = _state
+    prev_rec, prev_train = state.recording, state.training
+    state.recording, state.training = False, train_mode
+    try:
         _run(heads, head_grads, retain_graph)
+    finally:
+        state.recording, state.training = prev_rec, prev_train
 
 
 def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=False, train_mode=True):
@@ -315,7 +325,8 @@ class Function:
                 return tuple(r._data if r is not None else None for r in res)
 
             op = Op(type(self).__name__, None, _backward)
-            node = Node(op, {}, tuple((x._node, getattr(x, "_oidx", 0)) for x in inputs),
+            from .ndarray.dispatch import _output_index
+            node = Node(op, {}, tuple((x._node, _output_index(x)) for x in inputs),
                         tuple(x._data for x in inputs), outs[0]._data if single else tuple(o._data for o in outs),
                         None, outs[0]._ctx, len(outs) if not single else 1)
             for i, o in enumerate(outs):

@@ -49,6 +49,14 @@ def invoke(op, args, attrs=_EMPTY):
     return out
 
 
+def _output_index(a):
+    """Which output of its producing node ``a`` is (only multi-output nodes set ``_oidx``)."""
+    node = a._node
+    if type(node) is Node and node.n_out > 1:
+        return a._oidx
+    return 0
+
+
 def invoke2(op, a, b):
     """``invoke`` for the common binary case, kept short: it is the small-op hot path."""
     ctx = a._ctx
@@ -70,7 +78,7 @@ def invoke2(op, a, b):
 
 
 def _record(op, args, raws, res, saved, attrs, ctx):
-    parents = tuple((a._node, getattr(a, "_oidx", 0)) for a in args)
+    parents = tuple([(a._node, _output_index(a)) for a in args])
     if op.multi_output:
         node = Node(op, attrs, parents, raws, tuple(res), saved, ctx, len(res))
         outs = []
