@@ -11,12 +11,16 @@ del _install_methods
 
 
 def __getattr__(name):
-    # nd.save / nd.load and the neural-network operators live in their own modules (loaded on first use)
+    # nd.save / nd.load and the neural-network operators live in their own modules, loaded on first use
+    import importlib
+    if name.startswith("__") or name in ("io", "nn_ops"):
+        raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'")
     if name in ("save", "load", "load_frombuffer"):
-        from . import io
-        return getattr(io, name)
-    from . import nn_ops
+        return getattr(importlib.import_module("ndx.ndarray.io"), name)
     try:
+        nn_ops = importlib.import_module("ndx.ndarray.nn_ops")
+    except ImportError:
+        nn_ops = None
+    if nn_ops is not None and hasattr(nn_ops, name):
         return getattr(nn_ops, name)
-    except AttributeError:
-        raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'") from None
+    raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'")
