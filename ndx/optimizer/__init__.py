@@ -1,0 +1,7 @@
+"""``ndx.optimizer`` (``mx.optimizer``): optimizers for ``gluon.Trainer`` with MXNet 1.9.1's update rules."""
+from .optimizer import Optimizer, create, register
+from .rules import NAG, SGD, AdaDelta, AdaGrad, Adam, AdamW, RMSProp, Signum
+from .updater import Updater, get_updater
+
+__all__ = ["Optimizer", "create", "register", "SGD", "NAG", "Signum", "Adam", "AdamW", "AdaGrad", "RMSProp",
+           "AdaDelta", "Updater", "get_updater"]

@@ -1,0 +1,88 @@
+"""MXNet 1.9.1 reference values for the training tests: optimizer steps, lr schedules, losses.
+
+Run with the MXNet interpreter: ``.venv-mxnet/bin/python tools/mxnet_reference/gen_training_oracle.py``.
+Writes ``tests/data/training/{optimizers.npz, optimizers.json, lr_schedulers.json, losses.npz}``.
+"""
+import json
+import os
+
+import _common as C
+
+import numpy as np
+
+mx = C.import_mxnet()
+OUT = C.out_dir("training")
+
+# (key, optimizer name, kwargs) -- every optimizer with and without wd / momentum / clipping
+OPTIMIZERS = [
+    ("sgd", "sgd", dict(learning_rate=0.1)),
+    ("sgd_wd_clip", "sgd", dict(learning_rate=0.1, wd=0.1, clip_gradient=0.3, rescale_grad=0.5)),
+    ("sgd_mom", "sgd", dict(learning_rate=0.1, momentum=0.9, wd=0.05, clip_gradient=0.4)),
+    ("nag", "nag", dict(learning_rate=0.1, wd=0.1)),
+    ("nag_mom", "nag", dict(learning_rate=0.1, momentum=0.9, wd=0.05, clip_gradient=0.4, rescale_grad=0.5)),
+    ("signum", "signum", dict(learning_rate=0.1, wd=0.05, wd_lh=0.01)),
+    ("signsgd", "signum", dict(learning_rate=0.1, momentum=0.0, wd=0.05, rescale_grad=0.5)),
+    ("adam", "adam", dict(learning_rate=0.1)),
+    ("adam_wd_clip", "adam", dict(learning_rate=0.1, wd=0.1, clip_gradient=0.3, rescale_grad=0.5, beta1=0.8)),
+    ("adagrad", "adagrad", dict(learning_rate=0.1, wd=0.1, clip_gradient=0.5, rescale_grad=0.5)),
+    ("rmsprop", "rmsprop", dict(learning_rate=0.1, wd=0.1, rescale_grad=0.5)),
+    ("rmsprop_centered", "rmsprop", dict(learning_rate=0.1, centered=True, wd=0.05, clip_gradient=0.4,
+                                         clip_weights=1.2)),
+    ("adadelta", "adadelta", dict(wd=0.1, rescale_grad=0.5, clip_gradient=0.4)),
+    ("sgd_fp16_mp", "sgd", dict(learning_rate=0.1, momentum=0.9, multi_precision=True)),
+]
+
+
+def optimizers():
+    r = C.rng(0)
+    w0 = r.uniform(-1, 1, (2, 3)).astype(np.float32)
+    grads = [r.uniform(-1, 1, (2, 3)).astype(np.float32) for _ in range(3)]
+    arrays = {"w0": w0, "g0": grads[0], "g1": grads[1], "g2": grads[2]}
+    for key, name, kw in OPTIMIZERS:
+        dtype = np.float16 if "fp16" in key else np.float32
+        opt = mx.optimizer.create(name, **kw)
+        upd = mx.optimizer.get_updater(opt)
+        w = mx.nd.array(w0, dtype=dtype)
+        for step, g in enumerate(grads):
+            upd(0, mx.nd.array(g, dtype=dtype), w)
+            arrays[f"{key}/step{step}"] = w.asnumpy()
+    # AdamW (ndx's optimizer) is checked against the contrib op it follows, with eta = lr
+    m = mx.nd.zeros((2, 3)); v = mx.nd.zeros((2, 3)); w = mx.nd.array(w0)
+    lr, wd, b1, b2 = 0.1, 0.1, 0.9, 0.999
+    for step, g in enumerate(grads):
+        t = step + 1
+        coef = np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        mx.nd.contrib.adamw_update(w, mx.nd.array(g), m, v, rescale_grad=0.5, lr=coef, eta=lr, wd=wd,
+                                   clip_gradient=0.3, out=w)
+        arrays[f"adamw/step{step}"] = w.asnumpy()
+    C.save_npz(os.path.join(OUT, "optimizers.npz"), arrays)
+    spec = [[k, n, kw] for k, n, kw in OPTIMIZERS] + [["adamw", "adamw", dict(learning_rate=0.1, wd=0.1,
+                                                                                 rescale_grad=0.5, clip_gradient=0.3)]]
+    with open(os.path.join(OUT, "optimizers.json"), "w") as f:
+        json.dump(spec, f, indent=1)
+
+
+SCHEDULERS = [
+    ("FactorScheduler", dict(step=3, factor=0.5, base_lr=1.0)),
+    ("FactorScheduler", dict(step=2, factor=0.1, stop_factor_lr=1e-3, base_lr=1.0, warmup_steps=3,
+                             warmup_begin_lr=0.1)),
+    ("MultiFactorScheduler", dict(step=[2, 5, 7], factor=0.5, base_lr=1.0, warmup_steps=2,
+                                  warmup_mode="constant", warmup_begin_lr=0.3)),
+    ("PolyScheduler", dict(max_update=10, base_lr=1.0, pwr=2, final_lr=0.1, warmup_steps=3)),
+    ("CosineScheduler", dict(max_update=10, base_lr=1.0, final_lr=0.1, warmup_steps=2, warmup_begin_lr=0.5)),
+]
+QUERIES = list(range(14)) + [3, 20, 2]
+
+
+def schedulers():
+    out = []
+    for name, kw in SCHEDULERS:
+        s = getattr(mx.lr_scheduler, name)(**kw)
+        out.append({"class": name, "kwargs": kw, "queries": QUERIES, "lrs": [s(i) for i in QUERIES]})
+    with open(os.path.join(OUT, "lr_schedulers.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    optimizers()
+    schedulers()
