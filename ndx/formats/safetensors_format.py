@@ -83,7 +83,7 @@ def _prepare_array(a, key, filename):
         a = a.view(BFLOAT16)
     if a.dtype.byteorder == ">":
         a = a.astype(a.dtype.newbyteorder("<"))
-    if a.dtype not in _SAVABLE:
+    if not any(a.dtype == d for d in _SAVABLE):
         raise FormatError(f"dtype {a.dtype} cannot be stored in safetensors", filename=filename,
                           key=key, field="dtype")
     # safetensors 0.8.0 writes the raw memory of non-C-contiguous arrays (upstream issue #825).
@@ -130,7 +130,10 @@ def _open(path):
     if not os.path.exists(name):
         raise FileNotFoundError(f"No such file: {name!r}")
     try:
-        return safe_open(name, framework="numpy")
+        try:  # pread reads each tensor straight into its array: peak memory ~ file size
+            return safe_open(name, framework="numpy", backend="pread")
+        except TypeError:  # safetensors < 0.8 has no backend= (it memory-maps)
+            return safe_open(name, framework="numpy")
     except (SafetensorError, OSError, ValueError) as e:
         raise FormatError(f"not a valid safetensors file: {e}", filename=name, field="header",
                           offset=0) from None
