@@ -1,0 +1,62 @@
+"""Neural-network operators of the ``nd`` namespace (``nd.FullyConnected``, ``nd.Activation``, ...).
+
+Served lazily by ``ndx.ndarray.__getattr__``. Shared file: each NN op family adds its MXNet-named
+function here (signature and defaults as MXNet 1.x), validating arguments once and dispatching to
+an ``Op`` from ``ndx.ops``. Keep one section per op family, alphabetical within a section.
+"""
+from ..base import MXNetError
+from ..ops import elemwise as E
+from ..ops import nn_basic as NB
+from .dispatch import invoke
+from .functions import _out
+
+__all__ = ["Activation", "FullyConnected"]
+
+
+# ----------------------------------------------------------------------------- basic layers
+
+_ACTIVATIONS = {"relu": E.relu, "sigmoid": E.sigmoid, "softrelu": E.softrelu, "softsign": E.softsign,
+                "tanh": E.tanh}
+
+
+def Activation(data, act_type, out=None, name=None, **kwargs):
+    """Elementwise activation: ``relu``, ``sigmoid``, ``tanh``, ``softrelu`` (log(1+e^x)) or ``softsign``."""
+    op = _ACTIVATIONS.get(act_type)
+    if op is None:
+        raise MXNetError(f"MXNetError: Invalid Input: '{act_type}', valid values are: {{'relu', 'sigmoid', "
+                         f"'softrelu', 'softsign', 'tanh'}}, in operator Activation(name=\"\", "
+                         f"act_type=\"{act_type}\")")
+    return _out(invoke(op, (data,)), out)
+
+
+def _shape_str(shape):
+    return "[" + ",".join(str(n) for n in shape) + "]"
+
+
+def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, out=None, name=None,
+                   **kwargs):
+    """``data @ weight.T + bias``. ``weight`` is ``(num_hidden, in_units)``; with ``flatten`` the input
+    is ``(N, ...)`` and ``in_units`` the product of its trailing dims, else the op acts on the last axis."""
+    shape = data.shape
+    in_units = 1
+    if flatten:
+        for n in shape[1:]:
+            in_units *= n
+    else:
+        in_units = shape[-1]
+    wshape = weight.shape
+    units = wshape[0] if num_hidden is None else int(num_hidden)
+    if wshape != (units, in_units):
+        raise MXNetError(f"MXNetError: Shape inconsistent, Provided = {_shape_str(wshape)}, "
+                         f"inferred shape=({units},{in_units})")
+    if no_bias or bias is None:
+        return _out(invoke(NB.fully_connected, (data, weight), {"flatten": flatten}), out)
+    return _out(invoke(NB.fully_connected, (data, weight, bias), {"flatten": flatten}), out)
+
+
+# ----------------------------------------------------------------------------- conv, pooling, norm, activations
+# (written in nn_layer_ops.py; re-exported here so ``nd.Convolution`` etc. resolve through this module)
+from .nn_layer_ops import *  # noqa: E402,F401,F403
+from .nn_layer_ops import __all__ as _layer_ops_all  # noqa: E402
+
+__all__ += _layer_ops_all

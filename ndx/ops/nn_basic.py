@@ -1,0 +1,32 @@
+"""Neural-network ops (forward and backward side by side): FullyConnected.
+
+Activations reuse the elementwise ops in ``elemwise.py``. This module is shared: more NN ops
+(convolution, pooling, normalization, ...) are added here or in sibling files by their owners;
+keep one section per op.
+"""
+from .op import Op
+
+
+# ----------------------------------------------------------------------------- FullyConnected
+
+def _fc_fwd(xp, x, w, b=None, flatten=True):
+    """``y = x @ w.T (+ b)``; ``flatten`` folds all but the first axis of ``x`` into the input units."""
+    x2 = x.reshape(x.shape[0], -1) if flatten else x
+    y = x2 @ w.T
+    if b is not None:
+        y += b
+    return y
+
+
+def _fc_bwd(xp, g, inputs, y, saved, flatten=True):
+    x, w = inputs[0], inputs[1]
+    x2 = x.reshape(-1, w.shape[1]) if (flatten or x.ndim != 2) else x
+    g2 = g.reshape(-1, w.shape[0])
+    gx = (g2 @ w).reshape(x.shape)
+    gw = g2.T @ x2
+    if len(inputs) == 2:
+        return gx, gw
+    return gx, gw, g2.sum(axis=0)
+
+
+fully_connected = Op("FullyConnected", _fc_fwd, _fc_bwd)
