@@ -1,0 +1,170 @@
+"""Symbol-building op functions with MXNet's names (``sym.Convolution(data=x, num_filter=8, ...)``),
+generated from the ``registry`` table, and Symbol's arithmetic operators and fluent methods.
+
+These mirror the ``nd`` functions, so ``hybrid_forward(self, F, x, ...)`` traced with ``F = ndx.sym``
+builds the graph MXNet would: op nodes named by the current name manager (``<prefix>fwd`` or
+``<prefix><op><n>``), missing parameter inputs created as variables ``<node name>_<input>``.
+"""
+import numbers
+
+from ..base import MXNetError
+from . import registry
+from .attrs import to_string
+from .symbol import Node, Symbol, var
+
+__all__ = ["make_function", "install"]
+
+
+def _names():
+    try:
+        from .. import name as _name
+        return _name.current()
+    except ImportError:  # pragma: no cover - ndx.name is part of the package
+        return None
+
+
+class _Counter:
+    counts = {}
+
+    @classmethod
+    def get(cls, name, hint):
+        if name:
+            return name
+        k = cls.counts.get(hint, 0)
+        cls.counts[hint] = k + 1
+        return f"{hint}{k}"
+
+
+def _node_name(name, hint):
+    mgr = _names() or _Counter
+    return mgr.get(name, hint)
+
+
+def _attr_strings(spec, kwargs, where):
+    out = {}
+    for k, v in kwargs.items():
+        if v is None and (spec.generic or spec.schema.get(k, (None, None))[1] is None):
+            continue
+        out[k] = to_string(v)
+    return out
+
+
+def make_function(op_name):
+    """The ``sym.<op_name>`` function: inputs positional or by slot name, attributes by keyword."""
+    spec = registry.get(op_name)
+    canonical = spec.name
+    variadic = "num_args" in spec.schema
+
+    def fn(*args, name=None, attr=None, out=None, **kwargs):
+        if variadic and len(args) == 1 and isinstance(args[0], (list, tuple)):
+            args = tuple(args[0])
+        sym_kwargs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
+        attrs_in = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
+        for a in args:
+            if not isinstance(a, Symbol):
+                raise TypeError(f"{op_name}: positional arguments must be Symbols, got {type(a).__name__}")
+        if variadic and "num_args" not in attrs_in:
+            attrs_in["num_args"] = len(args)
+        if canonical == "SliceChannel" and "num_outputs" not in attrs_in and "indices_or_sections" in attrs_in:
+            attrs_in["num_outputs"] = attrs_in.pop("indices_or_sections")
+        strings = _attr_strings(spec, attrs_in, op_name)
+        try:
+            parsed = spec.parse(strings)
+        except ValueError as e:
+            raise MXNetError(f"{e}, in operator {canonical}(name=\"{name or ''}\")") from None
+        node_name = _node_name(name, canonical.lower())
+        slots = spec.inputs(parsed) if not spec.generic else [f"arg{i}" for i in range(len(args))]
+        given = list(args)
+        if len(given) > len(slots):
+            raise MXNetError(f"{op_name} takes at most {len(slots)} inputs ({', '.join(slots)}), "
+                             f"got {len(given)}")
+        inputs = []
+        for i, slot in enumerate(slots):
+            s = given[i] if i < len(given) else sym_kwargs.pop(slot, None)
+            if s is None:
+                extra = {k: v for k, v in strings.items()}
+                if canonical == "BatchNorm" and slot in ("moving_mean", "moving_var"):
+                    extra = {"__init__": '["zero", {}]' if slot == "moving_mean" else '["one", {}]'}
+                elif canonical == "BatchNorm":
+                    extra = {}
+                s = var(f"{node_name}_{slot}", attr=extra)
+            if len(s._outputs) != 1:
+                raise MXNetError(f"{op_name}: input '{slot}' must be a single-output Symbol, "
+                                 f"got a group of {len(s._outputs)}")
+            inputs.append(s._outputs[0])
+        if sym_kwargs:
+            raise MXNetError(f"{op_name} has no input named {', '.join(sorted(sym_kwargs))}")
+        node_attrs = dict(strings)
+        if attr:
+            node_attrs.update({k: str(v) for k, v in attr.items()})
+        node = Node(canonical, node_name, node_attrs, inputs)
+        n = spec.num_outputs(parsed) if not spec.generic else 1
+        return Symbol([(node, i) for i in range(n)])
+
+    fn.__name__ = op_name
+    fn.__doc__ = f"Symbol for MXNet's ``{canonical}`` operator (see spec/symbol.md)."
+    return fn
+
+
+def _scalar_or_symbol(sym_op, scalar_op, rscalar_op=None):
+    def method(self, other):
+        if isinstance(other, Symbol):
+            return _FUNCS[sym_op](self, other)
+        if isinstance(other, numbers.Number):
+            return _FUNCS[scalar_op](self, scalar=other)
+        return NotImplemented
+    return method
+
+
+def _reflected(scalar_op):
+    def method(self, other):
+        if isinstance(other, numbers.Number):
+            return _FUNCS[scalar_op](self, scalar=other)
+        return NotImplemented
+    return method
+
+
+_FUNCS = {}
+
+
+def _fluent(op):
+    def method(self, *args, **kwargs):
+        return _FUNCS[op](self, *args, **kwargs)
+    method.__name__ = op
+    return method
+
+
+def install(namespace):
+    """Put every op function into ``namespace`` (the ``ndx.symbol`` module) and give Symbol its operators."""
+    for op in registry.supported():
+        _FUNCS[op] = make_function(op)
+    for alias, target in registry.ALIASES.items():
+        if registry.get(target) is not None:
+            _FUNCS.setdefault(alias, make_function(alias))
+    _FUNCS["add"] = _FUNCS["broadcast_add"]
+    _FUNCS["subtract"] = _FUNCS["broadcast_sub"]
+    _FUNCS["multiply"] = _FUNCS["broadcast_mul"]
+    _FUNCS["divide"] = _FUNCS["broadcast_div"]
+    namespace.update(_FUNCS)
+
+    S = Symbol
+    S.__add__ = _scalar_or_symbol("elemwise_add", "_plus_scalar")
+    S.__radd__ = _reflected("_plus_scalar")
+    S.__sub__ = _scalar_or_symbol("elemwise_sub", "_minus_scalar")
+    S.__rsub__ = _reflected("_rminus_scalar")
+    S.__mul__ = _scalar_or_symbol("elemwise_mul", "_mul_scalar")
+    S.__rmul__ = _reflected("_mul_scalar")
+    S.__truediv__ = _scalar_or_symbol("elemwise_div", "_div_scalar")
+    S.__rtruediv__ = _reflected("_rdiv_scalar")
+    S.__pow__ = _scalar_or_symbol("_power", "_power_scalar")
+    S.__rpow__ = _reflected("_rpower_scalar")
+    S.__mod__ = _scalar_or_symbol("_mod", "_mod_scalar")
+    S.__neg__ = lambda self: _FUNCS["_mul_scalar"](self, scalar=-1.0)
+    for op in ("reshape", "flatten", "transpose", "expand_dims", "sum", "mean", "max", "min", "prod",
+               "softmax", "log_softmax", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs",
+               "clip", "split", "slice_axis", "broadcast_like", "zeros_like", "ones_like", "tile",
+               "repeat", "squeeze", "swapaxes", "argmax", "argmin", "norm", "sign", "round", "floor",
+               "ceil"):
+        if op in _FUNCS:
+            setattr(S, op, _fluent(op))
+    S.astype = lambda self, dtype: _FUNCS["Cast"](self, dtype=dtype)
