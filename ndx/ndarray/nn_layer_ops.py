@@ -1,0 +1,242 @@
+"""``nd`` wrappers of the convolution, pooling, normalization and activation-family operators.
+
+MXNet 1.x names, signatures and defaults (``nd.Convolution(data, weight, bias, kernel=..., ...)``),
+so ``hybrid_forward(F, ...)`` code runs with ``F = nd``. Served through ``ndx.ndarray.nn_ops``.
+"""
+import numbers
+
+import numpy as np
+
+from .. import autograd
+from ..base import MXNetError
+from ..ops import nn_act as A
+from ..ops import nn_conv as C
+from ..ops import nn_norm as N
+from ..ops import nn_pool as P
+from .dispatch import invoke
+from .functions import _out
+from .ndarray import _wrap
+
+__all__ = ["BatchNorm", "Convolution", "Deconvolution", "Dropout", "Embedding", "GroupNorm", "InstanceNorm",
+           "L2Normalization", "LayerNorm", "LeakyReLU", "Pooling", "SoftmaxOutput", "UpSampling",
+           "softmax_cross_entropy"]
+
+_CHANNEL_LAST = {"NWC": 1, "NHWC": 2, "NDHWC": 3}
+_CHANNEL_FIRST = {"NCW": 1, "NCHW": 2, "NCDHW": 3}
+
+
+def _tuple(value, nd, name, default):
+    if value is None or value == ():
+        return (default,) * nd
+    if isinstance(value, numbers.Integral):
+        return (int(value),) * nd
+    value = tuple(int(v) for v in value)
+    if len(value) != nd:
+        raise MXNetError(f"{name} must have {nd} elements (one per spatial dimension), got {value}")
+    return value
+
+
+def _layout(layout, ndim, op):
+    nd = ndim - 2
+    if nd not in (1, 2, 3):
+        raise MXNetError(f"{op} expects 3-D, 4-D or 5-D input (N, C, spatial...), got {ndim}-D")
+    if layout is None or layout == "None":
+        return nd, False
+    if layout in _CHANNEL_LAST and _CHANNEL_LAST[layout] == nd:
+        return nd, True
+    if layout in _CHANNEL_FIRST and _CHANNEL_FIRST[layout] == nd:
+        return nd, False
+    raise MXNetError(f"{op}: layout {layout!r} does not fit {ndim}-D input")
+
+
+# ----------------------------------------------------------------------------- convolution
+
+def _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, op):
+    nd, last = _layout(layout, data.ndim, op)
+    kernel = _tuple(kernel, nd, "kernel", 1)
+    return nd, {"kernel": kernel, "stride": _tuple(stride, nd, "stride", 1),
+                "dilate": _tuple(dilate, nd, "dilate", 1), "pad": _tuple(pad, nd, "pad", 0),
+                "num_group": int(num_group), "channel_last": last}
+
+
+def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), num_filter=None, num_group=1,
+                workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None,
+                **kwargs):
+    """N-D convolution: ``weight`` (num_filter, C/num_group, *kernel) for channel-first layouts."""
+    nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Convolution")
+    c = data.shape[-1] if attrs["channel_last"] else data.shape[1]
+    wc = weight.shape[-1] if attrs["channel_last"] else weight.shape[1]
+    if c != wc * attrs["num_group"]:
+        raise MXNetError(f"Convolution: input has {c} channels but weight {weight.shape} expects "
+                         f"{wc} x num_group={attrs['num_group']}")
+    args = (data, weight) if no_bias or bias is None else (data, weight, bias)
+    return _out(invoke(C.convolution, args, attrs), out)
+
+
+def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), adj=(), target_shape=(),
+                  num_filter=None, num_group=1, workspace=512, no_bias=True, cudnn_tune=None, cudnn_off=False,
+                  layout=None, out=None, name=None, **kwargs):
+    """Transposed convolution: ``weight`` (C, num_filter/num_group, *kernel); output size
+    ``(in-1)*stride - 2*pad + dilate*(kernel-1) + 1 + adj`` (or ``target_shape``)."""
+    nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Deconvolution")
+    adj = _tuple(adj, nd, "adj", 0)
+    if target_shape:
+        spatial = data.shape[1:-1] if attrs["channel_last"] else data.shape[2:]
+        target = _tuple(target_shape, nd, "target_shape", 0)
+        adj, pad = [], list(attrs["pad"])
+        for i in range(nd):
+            full = C.deconv_out_size(spatial[i], attrs["kernel"][i], attrs["stride"][i], attrs["dilate"][i], 0, 0)
+            total = full - target[i]
+            pad[i] = (total + 1) // 2
+            adj.append(total % 2)
+        attrs["pad"] = tuple(pad)
+        adj = tuple(adj)
+    attrs["adj"] = adj
+    args = (data, weight) if no_bias or bias is None else (data, weight, bias)
+    return _out(invoke(C.deconvolution, args, attrs), out)
+
+
+# ----------------------------------------------------------------------------- pooling
+
+def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False, pooling_convention="valid",
+            stride=(), pad=(), p_value=None, count_include_pad=None, layout=None, out=None, name=None, **kwargs):
+    """Max/avg/sum/lp pooling over 1-3 spatial dims; ``pooling_convention`` 'valid' (floor), 'full' (ceil)
+    or 'same'; ``global_pool`` pools each channel's whole extent to size 1."""
+    nd, last = _layout(layout, data.ndim, "Pooling")
+    if pool_type not in ("max", "avg", "sum", "lp"):
+        raise MXNetError(f"Invalid Input: '{pool_type}', valid values are: {{'avg', 'lp', 'max', 'sum'}}, "
+                         f"in operator Pooling(pool_type=\"{pool_type}\")")
+    spatial = data.shape[1:-1] if last else data.shape[2:]
+    if global_pool:
+        attrs = {"kernel": tuple(spatial), "stride": (1,) * nd, "pad": (0,) * nd, "convention": "valid"}
+    else:
+        attrs = {"kernel": _tuple(kernel, nd, "kernel", 1), "stride": _tuple(stride, nd, "stride", 1),
+                 "pad": _tuple(pad, nd, "pad", 0), "convention": pooling_convention}
+    attrs.update(pool_type=pool_type, count_include_pad=True if count_include_pad is None else bool(count_include_pad),
+                 p_value=2 if p_value is None else int(p_value))
+    if last:
+        perm = (0, nd + 1) + tuple(range(1, nd + 1))
+        back = (0,) + tuple(range(2, nd + 2)) + (1,)
+        return _out(invoke(P.pooling, (data.transpose(perm),), attrs).transpose(back), out)
+    return _out(invoke(P.pooling, (data,), attrs), out)
+
+
+# ----------------------------------------------------------------------------- normalization
+
+def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9, fix_gamma=True,
+              use_global_stats=False, output_mean_var=False, axis=1, cudnn_off=False, min_calib_range=None,
+              max_calib_range=None, out=None, name=None, **kwargs):
+    """Batch normalization. In training mode (``autograd.is_training()``) it uses batch statistics and the
+    backward pass moves ``moving_mean``/``moving_var`` by ``momentum``; otherwise the moving statistics."""
+    attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
+             "use_global_stats": bool(use_global_stats), "axis": int(axis) % data.ndim,
+             "training": autograd.is_training(), "output_mean_var": bool(output_mean_var)}
+    op = N.batch_norm_mean_var if output_mean_var else N.batch_norm
+    return _out(invoke(op, (data, gamma, beta, moving_mean, moving_var), attrs), out)
+
+
+def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):
+    """Normalize over ``axis`` (biased variance), then ``* gamma + beta`` (shape (C,))."""
+    axis = axis % data.ndim
+    shape = data.shape
+    view = (int(np.prod(shape[:axis])), shape[axis], int(np.prod(shape[axis + 1:])))
+    return _out(invoke(N.affine_norm, (data, gamma, beta),
+                       {"view": view, "axes": (1,), "pshape": (1, shape[axis], 1), "eps": float(eps)}), out)
+
+
+def InstanceNorm(data, gamma, beta, eps=1e-3, out=None, name=None, **kwargs):
+    """Normalize each (sample, channel) over the spatial axes, then per-channel ``* gamma + beta``."""
+    n, c = data.shape[:2]
+    view = (n, c, int(np.prod(data.shape[2:])))
+    return _out(invoke(N.affine_norm, (data, gamma, beta),
+                       {"view": view, "axes": (2,), "pshape": (1, c, 1), "eps": float(eps)}), out)
+
+
+def GroupNorm(data, gamma, beta, num_groups=1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):
+    """Normalize each sample's channel groups; gamma/beta have one value per group (MXNet 1.x)."""
+    n = data.shape[0]
+    g = int(num_groups)
+    if data.shape[1] % g:
+        raise MXNetError(f"GroupNorm: {data.shape[1]} channels cannot be split into num_groups={g}")
+    view = (n, g, data.size // (n * g) if n else 0)
+    return _out(invoke(N.affine_norm, (data, gamma, beta),
+                       {"view": view, "axes": (2,), "pshape": (1, g, 1), "eps": float(eps)}), out)
+
+
+def L2Normalization(data, eps=1e-10, mode="instance", out=None, name=None, **kwargs):
+    """``x / sqrt(sum(x**2) + eps)`` per instance (all but axis 0), per channel (axis 1) or spatially."""
+    if mode not in ("instance", "channel", "spatial"):
+        raise MXNetError(f"Invalid Input: '{mode}', valid values are: {{'channel', 'instance', 'spatial'}}, "
+                         f"in operator L2Normalization(mode=\"{mode}\")")
+    return _out(invoke(N.l2_normalization, (data,), {"eps": float(eps), "mode": mode}), out)
+
+
+# ----------------------------------------------------------------------------- activations, losses, misc
+
+_LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
+
+
+def LeakyReLU(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bound=0.334, out=None,
+              name=None, **kwargs):
+    """leaky: ``x if x>0 else slope*x``; prelu: learned ``gamma`` per channel; elu (alpha=slope); selu; gelu;
+    rrelu: the mean slope ``(lower+upper)/2`` (MXNet's inference behaviour; training draws are not modelled)."""
+    if act_type not in _LEAKY_TYPES:
+        raise MXNetError(f"Invalid Input: '{act_type}', valid values are: {{'elu', 'gelu', 'leaky', 'prelu', "
+                         f"'rrelu', 'selu'}}, in operator LeakyReLU(act_type=\"{act_type}\")")
+    attrs = {"act_type": act_type, "slope": float(slope), "lower_bound": float(lower_bound),
+             "upper_bound": float(upper_bound)}
+    args = (data, gamma) if act_type == "prelu" else (data,)
+    return _out(invoke(A.leaky_relu, args, attrs), out)
+
+
+def softmax_cross_entropy(data, label, out=None, name=None, **kwargs):
+    """Sum over the batch of ``-log(softmax(data)[label])``; shape (1,)."""
+    return _out(invoke(A.softmax_cross_entropy, (data, label)), out)
+
+
+def SoftmaxOutput(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=False, use_ignore=False,
+                  preserve_shape=False, normalization="null", out_grad=False, smooth_alpha=0.0, out=None, name=None,
+                  **kwargs):
+    """Softmax forward; its backward is ``(softmax - onehot(label)) * grad_scale`` whatever the head gradient."""
+    attrs = {"grad_scale": float(grad_scale), "ignore_label": float(ignore_label),
+             "multi_output": bool(multi_output), "use_ignore": bool(use_ignore),
+             "preserve_shape": bool(preserve_shape), "normalization": normalization}
+    return _out(invoke(A.softmax_output, (data, label), attrs), out)
+
+
+def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, name=None, **kwargs):
+    """Inverted dropout: in training mode (or ``mode='always'``) zero each element with probability ``p`` and
+    scale the kept ones by ``1/(1-p)``; the mask is shared along ``axes``. Otherwise an identity copy."""
+    active = mode == "always" or autograd.is_training()
+    if not active or p == 0:
+        return _out(invoke(_identity(), (data,)), out)
+    ctx = data._ctx
+    shape = tuple(1 if i in {a % data.ndim for a in axes} else n for i, n in enumerate(data.shape))
+    keep = 1.0 - float(p)
+    dt = np.dtype(data.dtype)
+    u = ctx.backend.generator(ctx).uniform(0.0, 1.0, shape, dt)
+    mask = (u < keep).astype(dt) * dt.type(1.0 / keep) if keep > 0 else ctx.backend.xp.zeros(shape, dt)
+    return _out(invoke(A.apply_mask, (data, _wrap(mask, ctx))), out)
+
+
+def _identity():
+    from ..ops import elemwise as E
+    return E.identity
+
+
+def Embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", sparse_grad=False, out=None,
+              name=None, **kwargs):
+    """Rows of ``weight`` for the indices in ``data`` (truncated toward zero, clipped to [0, input_dim-1]);
+    output shape ``data.shape + (output_dim,)``. ``sparse_grad`` is accepted; the gradient is dense."""
+    input_dim = weight.shape[0] if input_dim is None else int(input_dim)
+    return _out(invoke(A.embedding, (data, weight), {"input_dim": input_dim}), out)
+
+
+def UpSampling(*data, scale=1, sample_type="nearest", num_args=1, num_filter=0, multi_input_mode="concat",
+               workspace=512, out=None, name=None, **kwargs):
+    """Nearest-neighbour upsampling of NCHW input by the integer ``scale``."""
+    if sample_type != "nearest":
+        raise NotImplementedError("UpSampling: only sample_type='nearest' is supported by ndx")
+    if len(data) != 1:
+        raise NotImplementedError("UpSampling: ndx supports one input (num_args=1)")
+    return _out(invoke(A.upsampling_nearest, (data[0],), {"scale": int(scale)}), out)
