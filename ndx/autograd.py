@@ -20,6 +20,8 @@ _NOT_IN_GRAPH = ("Check failed: !AGInfo: :IsNone(*i): Cannot differentiate node 
                  "to pass retain_graph=True to backward.")
 _NO_INPUTS = ("Check failed: xs.size() > 0 (0 vs. 0) : There are no inputs in computation graph that require "
               "gradients.")
+_NOT_VARIABLE = ("Check failed: !AGInfo: :IsNone(*variables[i]) && AGInfo::IsVariable(variables[i]->entry_.node): "
+                 "Cannot differentiate with respect to the {}-th variable because it does not require gradient.")
 INPLACE_IN_GRAPH = ("Check failed: AGInfo: :IsNone(*output): Assigning to NDArrays that are already in a "
                     "computational graph will cause undefined behavior when evaluating gradients. Please call "
                     "backward first to clear the graph or do this out side of a record section. Also note that "
@@ -132,7 +134,7 @@ def mark_variables(variables, gradients, grad_reqs="write"):
     if isinstance(grad_reqs, str):
         grad_reqs = [grad_reqs] * len(variables)
     for var, g, req in zip(variables, gradients, grad_reqs):
-        var._node = Leaf(g, req) if req != "null" else None
+        var._node = Leaf(g, req)
 
 
 # ----------------------------------------------------------------------------- engine
@@ -190,9 +192,9 @@ def _run(heads, head_grads, retain_graph, variables=None):
     wanted = None
     if variables is not None:
         wanted = {}
-        for v in variables:
-            if v._node is None:
-                raise MXNetError(_NO_INPUTS)
+        for i, v in enumerate(variables):
+            if type(v._node) is not Leaf:
+                raise MXNetError(_NOT_VARIABLE.format(i + 1))
             wanted[id(v._node)] = v
     order = _topo_order(head_nodes) if len(head_nodes) != 1 or _has_node_parent(head_nodes[0]) else head_nodes
     captured = {}

@@ -31,13 +31,21 @@ def _filled(name, shape, ctx, dtype, fill):
         return _wrap(fill(backend.xp, shape, _dtype(dtype)), ctx)
 
 
+def _known(name, shape):
+    """MXNet 1.x reads a 0 in a shape as "unknown", so _zeros/_ones refuse it."""
+    if 0 in shape:
+        raise MXNetError(f"Operator {name} inferring shapes failed.")
+
+
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
-    """An array of zeros (float32 by default)."""
+    """An array of zeros (float32 by default); a 0 in ``shape`` is an error, as in MXNet."""
+    _known("_zeros", _shape(shape))
     return _filled("_zeros", shape, ctx, dtype, lambda xp, s, d: xp.zeros(s, dtype=d))
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    """An array of ones (float32 by default)."""
+    """An array of ones (float32 by default); a 0 in ``shape`` is an error, as in MXNet."""
+    _known("_ones", _shape(shape))
     return _filled("_ones", shape, ctx, dtype, lambda xp, s, d: xp.ones(s, dtype=d))
 
 

@@ -10,7 +10,7 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from .dispatch import invoke
-from .ndarray import NDArray, _binary, _SCALARS, _scalar_for, _wrap
+from .ndarray import NDArray, _binary, _dtype_error, _SCALARS, _scalar_for, _wrap
 
 
 def _out(result, out):
@@ -24,7 +24,7 @@ def _out(result, out):
 def _axes(axis, ndim, exclude=False):
     """Normalize an MXNet axis argument to a sorted tuple of non-negative axes (None = all)."""
     if axis is None or axis == ():
-        return None if not exclude else ()
+        return None
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
     axes = tuple(sorted(a % ndim if ndim else 0 for a in axis))
@@ -146,6 +146,8 @@ def clip(data, a_min, a_max, out=None):
 
 def where(condition, x, y, out=None):
     """Elements of ``x`` where ``condition`` is nonzero, else of ``y``."""
+    if not isinstance(x, NDArray) and not isinstance(y, NDArray):
+        raise AssertionError(f"Argument x must have NDArray type, but got {x}")
     if not isinstance(x, NDArray):
         x = _wrap(condition._ctx.backend.xp.full(condition.shape, x, dtype=y._data.dtype), condition._ctx)
     if not isinstance(y, NDArray):
@@ -249,19 +251,27 @@ def _infer_reshape(src, target, reverse=False):
     src = tuple(src)
     target = tuple(target)
     if reverse:
-        src_r, tgt_r = src[::-1], list(target[::-1])
-        # -4 takes its two following values in order; reversing swaps them, so swap back per group
-        i = 0
-        while i < len(tgt_r):
-            if tgt_r[i] == -4:
-                raise MXNetError("reshape with reverse=True and -4 is not supported")
-            i += 1
-        return tuple(_infer_reshape(src_r, tgt_r)[::-1])
+        if -4 in target or -2 in target:
+            # MXNet reverses the codes too, so -4 loses its operands and -2 swallows the leading dims
+            if -4 in target:
+                raise MXNetError(f"Check failed: i + 2 < params_len ({len(target) + 1} vs. {len(target)}) : ")
+            raise ValueError(f"Cannot reshape array of size {_prod(src)} into shape {target}")
+        return tuple(_infer_reshape(src[::-1], target[::-1])[::-1])
     out, i, j = [], 0, 0
     infer_at = None
+    n = len(src)
+
+    def need(k):
+        if i + k > n:
+            raise MXNetError(f"Check failed: src_idx < dshape_len{'-1' if k == 2 else ''} "
+                             f"({i} vs. {n - k + 1}) : ")
     while j < len(target):
         t = target[j]
+        if t < -4:
+            raise MXNetError(f"Check failed: dim_size >= -1 ({t} vs. -1) : shape dim size must be >= -1, "
+                             f"while received {t}")
         if t == 0:
+            need(1)
             out.append(src[i]); i += 1
         elif t == -1:
             if infer_at is not None:
@@ -271,14 +281,21 @@ def _infer_reshape(src, target, reverse=False):
         elif t == -2:
             out.extend(src[i:]); i = len(src)
         elif t == -3:
+            need(2)
             out.append(src[i] * src[i + 1]); i += 2
         elif t == -4:
+            need(1)
+            if j + 2 >= len(target):
+                raise MXNetError(f"Check failed: i + 2 < params_len ({j + 2} vs. {len(target)}) : ")
             a, b = target[j + 1], target[j + 2]
             d = src[i]
             if a == -1:
                 a = d // b
             elif b == -1:
                 b = d // a
+            if a * b != d:
+                raise MXNetError("Check failed: d1 * d2 == static_cast<IType>(d0) || static_cast<IType>(d0) == "
+                                 f"IType(-1): Split dims {target[j + 1]}, {target[j + 2]} do not divide original dim {d}")
             out.extend([a, b]); i += 1; j += 2
         else:
             out.append(t); i += 1
@@ -293,6 +310,13 @@ def _infer_reshape(src, target, reverse=False):
             total *= n
         out[infer_at] = total // known if known else 0
     return tuple(out)
+
+
+def _prod(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
 
 
 def reshape(data, shape=None, reverse=False, out=None, **kwargs):
@@ -354,7 +378,11 @@ def squeeze(data, axis=None, out=None):
 
 def broadcast_to(data, shape, out=None):
     shape = tuple(d if s == 0 else s for s, d in zip(shape, (0,) * (len(shape) - data.ndim) + data.shape))
-    return _out(invoke(S.broadcast_to, (data,), {"shape": shape}), out)
+    try:
+        return _out(invoke(S.broadcast_to, (data,), {"shape": shape}), out)
+    except ValueError:
+        raise MXNetError(f"Check failed: ishape[i] == oshape[i] || ishape[i] == 1: Array cannot be broadcasted "
+                         f"from {_shp(data.shape)} to {_shp(shape)}") from None
 
 
 def broadcast_like(lhs, rhs, lhs_axes=None, rhs_axes=None, out=None):
@@ -399,7 +427,17 @@ def concat(*data, dim=1, num_args=None, out=None):
     """Join arrays along ``dim`` (default 1, as in MXNet)."""
     if len(data) == 1 and isinstance(data[0], (list, tuple)):
         data = tuple(data[0])
-    return _out(invoke(S.concat, tuple(data), {"axis": dim % data[0].ndim}), out)
+    axis = dim % data[0].ndim
+    try:
+        return _out(invoke(S.concat, tuple(data), {"axis": axis}), out)
+    except ValueError:
+        first = data[0].shape
+        for d in data[1:]:
+            if d.ndim != len(first) or any(a != b for k, (a, b) in enumerate(zip(first, d.shape)) if k != axis):
+                expected = ",".join("-1" if k == axis else str(n) for k, n in enumerate(first))
+                raise MXNetError(f"Check failed: shape_assign(&(*in_shape)[i], dshape): Incompatible input shape: "
+                                 f"expected [{expected}], got {_shp(d.shape)}") from None
+        raise
 
 
 Concat = concat
@@ -417,7 +455,8 @@ def split(data, num_outputs, axis=1, squeeze_axis=False):
         raise MXNetError(f"Check failed: param_.axis < dshape.ndim() ({axis} vs. {data.ndim})")
     axis = axis % data.ndim
     if data.shape[axis] % num_outputs:
-        raise MXNetError(f"Check failed: dshape[axis] % num_outputs == 0: You are trying to split the "
+        raise MXNetError(f"Check failed: dshape[real_axis] % param_.num_outputs == 0U "
+                         f"({data.shape[axis] % num_outputs} vs. 0) : You are trying to split the "
                          f"{axis}-th axis of input tensor with shape {_shp(data.shape)} into num_outputs="
                          f"{num_outputs} evenly sized chunks, but this is not possible because "
                          f"{num_outputs} does not evenly divide {data.shape[axis]}")
@@ -432,8 +471,9 @@ def split_v2(data, indices_or_sections, axis=0, squeeze_axis=False):
     if not isinstance(indices_or_sections, (int, tuple)):
         raise ValueError("indices_or_sections must either int or tuple of ints")
     axis = axis % data.ndim
-    return invoke(S.split, (data,), {"indices": indices_or_sections, "axis": axis,
-                                     "squeeze_axis": bool(squeeze_axis)})
+    parts = invoke(S.split, (data,), {"indices": indices_or_sections, "axis": axis,
+                                      "squeeze_axis": bool(squeeze_axis)})
+    return parts[0] if len(parts) == 1 else parts
 
 
 def slice(data, begin, end, step=None, out=None):  # noqa: A001
@@ -490,8 +530,7 @@ Pad = pad
 def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
     """Matrix product; N-D contracts the last axis of ``lhs`` with the first of ``rhs``."""
     if lhs._data.dtype != rhs._data.dtype:
-        raise MXNetError(f"Incompatible attr in node  at 1-th input: expected {np.dtype(lhs._data.dtype).name}, "
-                         f"got {np.dtype(rhs._data.dtype).name}")
+        raise _dtype_error(lhs._data.dtype, rhs._data.dtype)
     a = lhs.shape[::-1] if transpose_a else lhs.shape
     b = rhs.shape[::-1] if transpose_b else rhs.shape
     if a[-1] != b[0]:
@@ -500,6 +539,15 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
 
 
 def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
+    """Batched matrix product: (B, n, m) x (B, m, k) -> (B, n, k)."""
+    if lhs._data.dtype != rhs._data.dtype:
+        raise _dtype_error(lhs._data.dtype, rhs._data.dtype)
+    lk = lhs.shape[-2] if transpose_a else lhs.shape[-1]
+    rk = rhs.shape[-1] if transpose_b else rhs.shape[-2]
+    if lk != rk:
+        raise MXNetError(f"Check failed: lshape_k == rshape_k ({lk} vs. {rk}) : batch_dot shape error (shape "
+                         f"mismatch): {_shp(lhs.shape)} X {_shp(rhs.shape)} trans_a={int(bool(transpose_a))} "
+                         f"trans_b={int(bool(transpose_b))}")
     return _out(invoke(L.batch_dot, (lhs, rhs), {"transpose_a": bool(transpose_a),
                                                  "transpose_b": bool(transpose_b)}), out)
 

@@ -11,9 +11,11 @@ def _reshape(self, *shape, **kwargs):
     return F.reshape(self, shape, **kwargs)
 
 
-def _transpose(self, axes=None):
+def _transpose(self, *args, axes=None):
+    if args:
+        axes = args[0]
     if isinstance(axes, int):
-        len(axes)  # MXNet rejects varargs: TypeError: object of type 'int' has no len()
+        len(axes)  # MXNet rejects ints and varargs: TypeError: object of type 'int' has no len()
     return F.transpose(self, axes)
 
 

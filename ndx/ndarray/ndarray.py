@@ -25,7 +25,8 @@ def _wrap(data, ctx):
 
 
 def _dtype_error(a, b):
-    return MXNetError(f"Incompatible attr in node  at 1-th input: expected {np.dtype(a).name}, "
+    return MXNetError(f"Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 1-th input: "
+                      f"expected {np.dtype(a).name}, "
                       f"got {np.dtype(b).name}")
 
 
@@ -230,7 +231,7 @@ class NDArray:
     def attach_grad(self, grad_req="write", stype=None):
         """Allocate a zero gradient buffer (``.grad``) and mark this array as a variable."""
         if grad_req == "null":
-            self._node = None
+            self._node = Leaf(None, "null")  # still a variable of the graph, but its gradient is never written
             return
         self._node = Leaf(_wrap(self._ctx.backend.xp.zeros_like(self._data), self._ctx), grad_req)
 
@@ -336,6 +337,12 @@ class NDArray:
             return invoke(I.getitem_view, (self,), {"key": key})
         if t is slice and (key.step is None or key.step == 1):
             return invoke(I.getitem_view, (self,), {"key": key})
+        if t is tuple and _all_ints(key) and len(key) <= self._data.ndim:
+            # integers only: a view, as in MXNet; a single element comes back with shape (1,)
+            if len(key) == self._data.ndim:
+                last = key[-1]
+                key = key[:-1] + (slice(last, last + 1 if last != -1 else None),)
+            return invoke(I.getitem_view, (self,), {"key": key})
         return invoke(I.getitem, (self,), {"key": _index_key(self, key)})
 
     def __setitem__(self, key, value):
@@ -354,8 +361,27 @@ class NDArray:
             v = self._ctx.backend.from_host(np.asarray(value, dtype=data.dtype), self._ctx)
         target_shape = data[key].shape if not (type(key) is slice and key == slice(None)) else data.shape
         if v.shape != target_shape:
-            v = self._ctx.backend.xp.broadcast_to(v, target_shape)
+            v = _broadcast_value(self._ctx.backend.xp, v, target_shape)
         data[key] = v
+
+
+def _all_ints(key):
+    for k in key:
+        if type(k) is not int:
+            return False
+    return True
+
+
+def _broadcast_value(xp, v, shape):
+    """An assigned value broadcast to its target: leading 1s dropped, then numpy broadcasting (MXNet's rule)."""
+    original = v.shape
+    while v.ndim > len(shape) and v.shape[0] == 1:
+        v = v.reshape(v.shape[1:])
+    try:
+        return xp.broadcast_to(v, shape)
+    except ValueError:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes[original->remapped]: "
+                         f"{original} and requested shape {shape}") from None
 
 
 def _shape_str(shape):
@@ -424,8 +450,23 @@ def from_numpy(ndarray, zero_copy=True):
     return _wrap(ndarray if zero_copy else ndarray.copy(), Context("cpu", 0))
 
 
+class _HostCapsule:
+    """A bare DLPack capsule of host memory, given the protocol methods numpy's from_dlpack expects."""
+
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, *args, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)
+
+
 def from_dlpack(dlpack):
     """An NDArray sharing memory with a DLPack-capable array (CPU via numpy, CUDA via CuPy)."""
+    if not hasattr(dlpack, "__dlpack_device__"):
+        dlpack = _HostCapsule(dlpack)  # a bare capsule, as to_dlpack_for_read returns: host memory
     dev_type, dev_id = dlpack.__dlpack_device__()
     if dev_type == 1:
         return _wrap(np.from_dlpack(dlpack), Context("cpu", 0))

@@ -108,7 +108,7 @@ def multinomial(data, shape=None, get_prob=False, dtype="int32", **kwargs):
     count = 1 if shape is None else int(np.prod(_shape(shape)))
     probs = data._data.reshape(-1, data.shape[-1])
     idx = ctx.backend.generator(ctx).multinomial_index(probs, count)
-    out_shape = data.shape[:-1] + (() if shape is None else _shape(shape))
+    out_shape = data.shape[:-1] + (() if shape is None else _shape(shape)) or (1,)
     res = _wrap(idx.reshape(out_shape).astype(np.dtype(dtype)), ctx)
     if get_prob:
         from .functions import log, pick

@@ -87,20 +87,70 @@ stop_gradient = _unary("stop_gradient", lambda xp, x: x)
 
 # ----------------------------------------------------------------------------- binary (broadcasting)
 
-def _binary(name, fwd, bwd):
+def broadcast_error(a, b):
+    """MXNet's error for operand shapes that do not broadcast."""
+    from ..base import MXNetError
+    sa, sb = ("[" + ",".join(map(str, x.shape)) + "]" for x in (a, b))
+    return MXNetError(f"Check failed: l == 1 || r == 1: operands could not be broadcast together with shapes {sa} {sb}")
+
+
+def _reraise(err, a, b):
+    """Re-raise numpy's broadcasting ValueError as MXNet's error; other errors pass unchanged."""
+    if any(m != n and m != 1 and n != 1 for m, n in zip(a.shape[::-1], b.shape[::-1])):
+        raise broadcast_error(a, b) from None
+    raise err
+
+
+def _checked(fwd):
+    """``fwd`` with MXNet's broadcasting error (for the less hot ops; the hot ones inline this)."""
+    def forward(xp, a, b):
+        try:
+            return fwd(xp, a, b)
+        except ValueError as e:
+            _reraise(e, a, b)
+    return forward
+
+
+def _binary(name, fwd, bwd, checked=False):
+    """A broadcasting binary op; ``checked`` says ``fwd`` already raises MXNet's shape error."""
     def backward(xp, g, inputs, y, saved):
         a, b = inputs
         ga, gb = bwd(xp, g, a, b, y)
         return (None if ga is None else unbroadcast(xp, ga, a.shape),
                 None if gb is None else unbroadcast(xp, gb, b.shape))
-    return Op(name, fwd, backward)
+    return Op(name, fwd if checked else _checked(fwd), backward)
+
+
+# The hot arithmetic forwards catch the broadcasting error inline: a try block costs nothing until it raises.
+def _add_fwd(xp, a, b):
+    try:
+        return a + b
+    except ValueError as e:
+        _reraise(e, a, b)
+
+
+def _sub_fwd(xp, a, b):
+    try:
+        return a - b
+    except ValueError as e:
+        _reraise(e, a, b)
+
+
+def _mul_fwd(xp, a, b):
+    try:
+        return a * b
+    except ValueError as e:
+        _reraise(e, a, b)
 
 
 def _div_fwd(xp, a, b):
-    if a.dtype.kind in "iub":
-        with _errstate(xp):
-            return xp.trunc(a / b).astype(a.dtype)
-    return a / b
+    try:
+        if a.dtype.kind in "iub":
+            with _errstate(xp):
+                return xp.trunc(a / b).astype(a.dtype)
+        return a / b
+    except ValueError as e:
+        _reraise(e, a, b)
 
 
 def _errstate(xp):
@@ -114,10 +164,10 @@ def _mod_fwd(xp, a, b):
         return xp.mod(a, b)
 
 
-add = _binary("add", lambda xp, a, b: a + b, lambda xp, g, a, b, y: (g, g))
-subtract = _binary("subtract", lambda xp, a, b: a - b, lambda xp, g, a, b, y: (g, -g))
-multiply = _binary("multiply", lambda xp, a, b: a * b, lambda xp, g, a, b, y: (g * b, g * a))
-divide = _binary("divide", _div_fwd, lambda xp, g, a, b, y: (g / b, -g * a / (b * b)))
+add = _binary("add", _add_fwd, lambda xp, g, a, b, y: (g, g), checked=True)
+subtract = _binary("subtract", _sub_fwd, lambda xp, g, a, b, y: (g, -g), checked=True)
+multiply = _binary("multiply", _mul_fwd, lambda xp, g, a, b, y: (g * b, g * a), checked=True)
+divide = _binary("divide", _div_fwd, lambda xp, g, a, b, y: (g / b, -g * a / (b * b)), checked=True)
 mod = _binary("mod", _mod_fwd, lambda xp, g, a, b, y: (g, -g * xp.floor(a / b)))
 power = _binary("power", lambda xp, a, b: xp.power(a, b),
                 lambda xp, g, a, b, y: (g * b * xp.power(a, b - 1), g * y * xp.log(xp.where(a > 0, a, 1))))
@@ -131,7 +181,12 @@ arctan2 = _binary("arctan2", lambda xp, a, b: xp.arctan2(a, b),
 
 
 def _cmp(name, fn):
-    return Op(name, lambda xp, a, b: fn(a, b).astype(a.dtype), None)
+    def forward(xp, a, b):
+        try:
+            return fn(a, b).astype(a.dtype)
+        except ValueError as e:
+            _reraise(e, a, b)
+    return Op(name, forward, None)
 
 
 equal = _cmp("equal", lambda a, b: a == b)
@@ -204,13 +259,21 @@ clip = Op("clip", _clip_fwd,
           lambda xp, g, i, y, s, a_min, a_max: (g * ((i[0] >= a_min) & (i[0] <= a_max)),))
 
 
+def _where_mask(cond, a):
+    """``cond != 0``; a 1-D condition on N-D data selects whole rows (MXNet), so it gains trailing axes."""
+    mask = cond != 0
+    if cond.ndim == 1 and a.ndim > 1:
+        mask = mask.reshape(cond.shape + (1,) * (a.ndim - 1))
+    return mask
+
+
 def _where_bwd(xp, g, inputs, y, saved):
     cond, a, b = inputs
-    mask = cond != 0
+    mask = _where_mask(cond, a)
     return (None, unbroadcast(xp, g * mask, a.shape), unbroadcast(xp, g * ~mask, b.shape))
 
 
-where = Op("where", lambda xp, cond, a, b: xp.where(cond != 0, a, b), _where_bwd)
+where = Op("where", lambda xp, cond, a, b: xp.where(_where_mask(cond, a), a, b), _where_bwd)
 
 
 def _cast_bwd(xp, g, inputs, y, saved, dtype):

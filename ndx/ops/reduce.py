@@ -91,7 +91,7 @@ def _arg_fwd(fn):
             r = fn(x, axis=axis)
             if keepdims:
                 r = xp.expand_dims(r, axis)
-        return _as1(r.astype("float32"))
+        return _as1(r.astype(x.dtype))  # MXNet gives indices in the input's dtype
     return forward
 
 
