@@ -58,10 +58,16 @@ def make_function(op_name):
     def fn(*args, name=None, attr=None, out=None, **kwargs):
         if variadic and len(args) == 1 and isinstance(args[0], (list, tuple)):
             args = tuple(args[0])
+        args = list(args)
+        while args and args[-1] is None:  # F.FullyConnected(x, weight, None, no_bias=True)
+            args.pop()
         sym_kwargs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
         attrs_in = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
+        slot_names = set() if spec.generic else {"data", "weight", "bias", "gamma", "beta", "moving_mean",
+                                                   "moving_var", "label", "lhs", "rhs", "length"}
+        attrs_in = {k: v for k, v in attrs_in.items() if not (k in slot_names and v is None)}
         for a in args:
-            if not isinstance(a, Symbol):
+            if a is not None and not isinstance(a, Symbol):
                 raise TypeError(f"{op_name}: positional arguments must be Symbols, got {type(a).__name__}")
         if variadic and "num_args" not in attrs_in:
             attrs_in["num_args"] = len(args)
@@ -80,7 +86,9 @@ def make_function(op_name):
                              f"got {len(given)}")
         inputs = []
         for i, slot in enumerate(slots):
-            s = given[i] if i < len(given) else sym_kwargs.pop(slot, None)
+            s = given[i] if i < len(given) else None
+            if s is None:
+                s = sym_kwargs.pop(slot, None)
             if s is None:
                 extra = {k: v for k, v in strings.items()}
                 if canonical == "BatchNorm" and slot in ("moving_mean", "moving_var"):
