@@ -42,7 +42,8 @@ def _bn_fwd(xp, x, gamma, beta, mmean, mvar, eps, momentum, fix_gamma, use_globa
     y = (x - mean) * (rstd * g) + beta.reshape(bshape).astype(x.dtype, copy=False)
     saved = (mean, var, rstd)
     if output_mean_var:
-        return (y, mean.reshape(-1), var.reshape(-1)), saved
+        # MXNet's extra outputs are the mean and the inverse standard deviation used
+        return (y, mean.reshape(-1), rstd.reshape(-1)), saved
     return y, saved
 
 

@@ -54,6 +54,7 @@ def _divisor(xp, shape, kernel, stride, pad, pads, osz, count_include_pad, dtype
             cnt = xp.minimum(end, size + 2 * p) - start
         else:
             cnt = xp.minimum(end, lo + size) - xp.maximum(start, lo)
+        cnt = xp.maximum(cnt, 1)  # a window wholly in the padding sums to 0; MXNet outputs 0 there
         cnt = cnt.reshape((o,) + (1,) * (len(osz) - 1 - i)).astype(dtype)
         div = cnt if div is None else div * cnt
     return div

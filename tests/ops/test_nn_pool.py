@@ -1,0 +1,101 @@
+"""Pooling against a per-window numpy reference, spec-observed MXNet values, and gradients."""
+import itertools
+
+import numpy as np
+import pytest
+
+from ndx import nd
+from ndx.test_utils import check_numeric_gradient
+
+
+def ref_pool(x, k, s, p, pool_type, ceil, count_include_pad):
+    """Loop over output windows; windows are clipped to the padded extent (MXNet's rule)."""
+    sp = x.shape[2:]
+    osz = [(-(-(n + 2 * pp - kk) // ss) if ceil else (n + 2 * pp - kk) // ss) + 1 for n, kk, ss, pp in zip(sp, k, s, p)]
+    out = np.zeros(x.shape[:2] + tuple(osz))
+    for o in itertools.product(*[range(m) for m in osz]):
+        lo = [oi * si - pi for oi, si, pi in zip(o, s, p)]
+        hi_pad = [min(l + kk, n + pi) for l, kk, n, pi in zip(lo, k, sp, p)]
+        real = tuple(slice(max(l, 0), min(h, n)) for l, h, n in zip(lo, hi_pad, sp))
+        win = x[(slice(None), slice(None)) + real]
+        if pool_type == "max":
+            val = win.max(axis=tuple(range(2, x.ndim))) if win.size else np.full(x.shape[:2], np.finfo(x.dtype).min)
+        else:
+            val = win.sum(axis=tuple(range(2, x.ndim)))
+            if pool_type == "avg":
+                if count_include_pad:
+                    cnt = np.prod([h - l for l, h in zip(lo, hi_pad)])
+                else:
+                    cnt = max(np.prod([max(r.stop - r.start, 0) for r in real]), 1)
+                val = val / cnt
+        out[(slice(None), slice(None)) + o] = val
+    return out
+
+
+CASES = [
+    ((2, 3, 7), (3,), (2,), (1,)),
+    ((2, 2, 6, 6), (3, 3), (2, 2), (1, 1)),
+    ((1, 2, 5, 5), (2, 2), (2, 2), (1, 1)),
+    ((1, 2, 4, 5), (2, 3), (1, 2), (0, 1)),
+    ((1, 1, 4, 5, 3), (2, 2, 2), (2, 1, 2), (1, 0, 1)),
+]
+
+
+@pytest.mark.parametrize("pool_type", ["max", "avg", "sum"])
+@pytest.mark.parametrize("convention", ["valid", "full"])
+@pytest.mark.parametrize("shape,k,s,p", CASES)
+def test_pooling_matches_reference(ctx, rng, shape, k, s, p, pool_type, convention):
+    x = rng.standard_normal(shape).astype(np.float32)
+    for cip in (True, False):
+        y = nd.Pooling(nd.array(x, ctx=ctx), kernel=k, stride=s, pad=p, pool_type=pool_type,
+                       pooling_convention=convention, count_include_pad=cip)
+        ref = ref_pool(x, k, s, p, pool_type, convention == "full", cip)
+        np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-5, atol=1e-6)
+
+
+def test_pooling_spec_values(ctx):
+    """Observed on MXNet 1.9.1 (spec/layers.md §8)."""
+    x = nd.array(np.arange(1, 17, dtype=np.float32).reshape(1, 1, 4, 4), ctx=ctx)
+    inc = nd.Pooling(x, kernel=(3, 3), stride=(1, 1), pad=(1, 1), pool_type="avg")
+    exc = nd.Pooling(x, kernel=(3, 3), stride=(1, 1), pad=(1, 1), pool_type="avg", count_include_pad=False)
+    assert np.float32(inc.asnumpy()[0, 0, 0, 0]) == np.float32(1.5555556)
+    assert exc.asnumpy()[0, 0, 0, 0] == 3.5
+    ones = nd.ones((1, 1, 5), ctx=ctx)
+    assert nd.Pooling(ones, kernel=(2,), stride=(2,), pool_type="avg",
+                      pooling_convention="full").asnumpy().tolist() == [[[1, 1, 1]]]
+    # in=5, k=2, s=2, p=1, ceil: 4 outputs, the last covering only padding
+    y5 = nd.arange(1, 6, ctx=ctx).reshape((1, 1, 5))
+    avg = nd.Pooling(y5, kernel=(2,), stride=(2,), pad=(1,), pool_type="avg", pooling_convention="full")
+    mx_ = nd.Pooling(y5, kernel=(2,), stride=(2,), pad=(1,), pool_type="max", pooling_convention="full")
+    assert avg.shape == (1, 1, 4) and avg.asnumpy()[0, 0, 3] == 0
+    assert mx_.asnumpy()[0, 0, 3] == np.float32(-3.4028235e+38)
+    exc = nd.Pooling(y5, kernel=(2,), stride=(2,), pad=(1,), pool_type="avg", pooling_convention="full",
+                     count_include_pad=False)
+    assert exc.asnumpy().tolist() == [[[1.0, 2.5, 4.5, 0.0]]]
+
+
+def test_global_pooling_and_nhwc(ctx, rng):
+    x = rng.standard_normal((2, 3, 5, 4)).astype(np.float32)
+    g = nd.Pooling(nd.array(x, ctx=ctx), global_pool=True, pool_type="avg")
+    assert g.shape == (2, 3, 1, 1)
+    np.testing.assert_allclose(g.asnumpy()[..., 0, 0], x.mean(axis=(2, 3)), rtol=1e-5)
+    y = nd.Pooling(nd.array(x.transpose(0, 2, 3, 1), ctx=ctx), kernel=(2, 2), stride=(2, 2), layout="NHWC")
+    np.testing.assert_allclose(y.asnumpy(), ref_pool(x, (2, 2), (2, 2), (0, 0), "max", False, True).transpose(0, 2, 3, 1))
+
+
+@pytest.mark.parametrize("pool_type", ["max", "avg", "sum", "lp"])
+def test_pooling_gradient(ctx, rng, pool_type):
+    x = rng.permutation(50).reshape(1, 2, 5, 5) / 10.0 + 0.1  # distinct values: max is unambiguous
+    check_numeric_gradient(lambda a: nd.Pooling(a, kernel=(3, 2), stride=(2, 1), pad=(1, 1), pool_type=pool_type,
+                                                pooling_convention="full", p_value=2, count_include_pad=False),
+                           [x], ctx=ctx)
+
+
+def test_max_pool_gradient_goes_to_first_maximum(ctx):
+    x = nd.ones((1, 1, 2, 2), ctx=ctx)
+    x.attach_grad()
+    from ndx import autograd
+    with autograd.record():
+        y = nd.Pooling(x, kernel=(2, 2), stride=(2, 2))
+    y.backward()
+    assert x.grad.asnumpy().ravel().tolist() == [1, 0, 0, 0]
