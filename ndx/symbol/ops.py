@@ -59,6 +59,16 @@ def make_function(op_name):
         if variadic and len(args) == 1 and isinstance(args[0], (list, tuple)):
             args = tuple(args[0])
         args = list(args)
+        k = 0
+        while k < len(args) and (args[k] is None or isinstance(args[k], Symbol)):
+            k += 1
+        if k < len(args):  # positional attributes after the inputs, in MXNet's signature order
+            keys = [key for key in spec.schema if key not in kwargs]
+            if spec.generic or len(args) - k > len(keys):
+                raise TypeError(f"{op_name}: positional arguments after the inputs must match its "
+                                f"attributes ({', '.join(spec.schema) or 'none'})")
+            kwargs.update(zip(keys, args[k:]))
+            args = args[:k]
         while args and args[-1] is None:  # F.FullyConnected(x, weight, None, no_bias=True)
             args.pop()
         sym_kwargs = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
@@ -176,3 +186,9 @@ def install(namespace):
         if op in _FUNCS:
             setattr(S, op, _fluent(op))
     S.astype = lambda self, dtype: _FUNCS["Cast"](self, dtype=dtype)
+
+    def reshape(self, *shape, **kwargs):
+        if shape and all(isinstance(d, numbers.Integral) for d in shape):
+            shape = (tuple(shape),)
+        return _FUNCS["Reshape"](self, *shape, **kwargs)
+    S.reshape = reshape
