@@ -38,13 +38,18 @@ _state = _State()
 
 
 class Leaf:
-    """A variable's autograd record: its gradient buffer (an NDArray) and how to fill it."""
+    """A variable's autograd record: its gradient buffer (an NDArray) and how to fill it.
 
-    __slots__ = ("grad", "grad_req")
+    ``fresh`` is set when a backward writes the buffer; ``gluon.Trainer`` clears it after each update
+    (MXNet's stale-gradient check).
+    """
+
+    __slots__ = ("grad", "grad_req", "fresh")
 
     def __init__(self, grad, grad_req):
         self.grad = grad
         self.grad_req = grad_req
+        self.fresh = False
 
 
 _sequence = itertools.count()
@@ -239,6 +244,7 @@ def _run(heads, head_grads, retain_graph, variables=None):
         if buf is None or leaf.grad_req == "null":
             continue
         written = True
+        leaf.fresh = True
         g = leaf_grads.get(key)
         data = buf._data
         if g is None:

@@ -66,3 +66,16 @@ def test_loss_reprs_and_bad_arguments():
         gluon.loss.LogisticLoss(label_format="foo")
     with pytest.raises(AssertionError, match="weight must be a number"):
         gluon.loss.L1Loss(weight="2")(mx.nd.ones((2, 2)), mx.nd.ones((2, 2)))
+
+
+def test_poisson_full_is_finite_for_zero_counts(ctx):
+    """MXNet 1.9.1 returns nan when a target is 0 (0*log(0) masked by multiplication); ndx masks with where."""
+    pred = np.array([[0.5, 1.5], [2.0, 0.7]], np.float32)
+    target = np.array([[0, 3], [1, 2]], np.float32)
+    loss = gluon.loss.PoissonNLLLoss(from_logits=False, compute_full=True)
+    out = loss(mx.nd.array(pred, ctx=ctx), mx.nd.array(target, ctx=ctx)).asnumpy()
+    t = target.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stirling = np.where(t > 1, t * np.log(t) - t + 0.5 * np.log(2 * t * np.pi), 0)
+    expected = np.mean(pred - t * np.log(pred + 1e-8) + stirling)
+    np.testing.assert_allclose(out, [expected], rtol=1e-5)

@@ -83,6 +83,80 @@ def schedulers():
         json.dump(out, f, indent=1)
 
 
+
+
+# (key, loss class, constructor kwargs, forward inputs: names of arrays below)
+LOSSES = [
+    ("l2", "L2Loss", {}, ["x", "y"]),
+    ("l2_w_sw", "L2Loss", {"weight": 3.0}, ["x", "y", "sw"]),
+    ("l2_batch1", "L2Loss", {"batch_axis": 1}, ["x", "y"]),
+    ("l1_sw", "L1Loss", {"weight": 0.5}, ["x", "y", "sw"]),
+    ("sbce", "SigmoidBinaryCrossEntropyLoss", {}, ["x", "z"]),
+    ("sbce_pos", "SigmoidBinaryCrossEntropyLoss", {"weight": 2.0}, ["x", "z", "sw", "pw"]),
+    ("sbce_sig", "SigmoidBinaryCrossEntropyLoss", {"from_sigmoid": True}, ["p", "z"]),
+    ("sbce_sig_pos", "SigmoidBinaryCrossEntropyLoss", {"from_sigmoid": True}, ["p", "z", None, "pw"]),
+    ("sce", "SoftmaxCrossEntropyLoss", {}, ["x", "cls"]),
+    ("sce_sw", "SoftmaxCrossEntropyLoss", {"weight": 0.7}, ["x", "cls", "sw"]),
+    ("sce_dense", "SoftmaxCrossEntropyLoss", {"sparse_label": False}, ["x", "prob"]),
+    ("sce_axis1", "SoftmaxCrossEntropyLoss", {"axis": 1}, ["x3", "cls3"]),
+    ("sce_logits", "SoftmaxCrossEntropyLoss", {"from_logits": True}, ["logp", "cls"]),
+    ("kl", "KLDivLoss", {}, ["x", "prob"]),
+    ("kl_logits", "KLDivLoss", {"from_logits": False, "weight": 2.0}, ["x", "prob", "sw"]),
+    ("huber", "HuberLoss", {"rho": 0.5}, ["x", "y"]),
+    ("huber_sw", "HuberLoss", {"weight": 2.0}, ["x", "y", "sw"]),
+    ("hinge", "HingeLoss", {}, ["x", "s"]),
+    ("hinge_m", "HingeLoss", {"margin": 2, "weight": 0.5}, ["x", "s", "sw"]),
+    ("sqhinge", "SquaredHingeLoss", {}, ["x", "s"]),
+    ("logistic", "LogisticLoss", {}, ["x", "s"]),
+    ("logistic_bin", "LogisticLoss", {"label_format": "binary"}, ["x", "z"]),
+    ("triplet", "TripletLoss", {"margin": 0.5}, ["x", "y", "x2"]),
+    ("poisson", "PoissonNLLLoss", {}, ["x", "cnt"]),
+    ("poisson_full", "PoissonNLLLoss", {"from_logits": False, "compute_full": True}, ["p", "cnt1"]),
+    ("cosine", "CosineEmbeddingLoss", {"margin": 0.1}, ["x", "x2", "s1"]),
+]
+
+
+def loss_inputs():
+    r = C.rng(1)
+    x = r.normal(0, 2, (4, 3)).astype(np.float32)
+    e = np.exp(x - x.max(1, keepdims=True))
+    prob = (e / e.sum(1, keepdims=True)).astype(np.float32)
+    x3 = r.normal(0, 1, (2, 3, 4)).astype(np.float32)
+    return {
+        "x": x, "y": r.normal(0, 2, (4, 3)).astype(np.float32), "x2": r.normal(0, 2, (4, 3)).astype(np.float32),
+        "z": (r.uniform(0, 1, (4, 3)) > 0.5).astype(np.float32), "s": np.sign(r.uniform(-1, 1, (4, 3))).astype(np.float32),
+        "s1": np.array([1, -1, -1, 1], np.float32), "p": r.uniform(0.05, 0.95, (4, 3)).astype(np.float32),
+        "sw": r.uniform(0, 1, (4, 1)).astype(np.float32), "pw": r.uniform(0.5, 2, (3,)).astype(np.float32),
+        "cls": np.array([2, 0, 1, 1], np.float32), "prob": prob, "logp": np.log(prob).astype(np.float32),
+        "x3": x3, "cls3": r.randint(0, 3, (2, 4)).astype(np.float32),
+        "cnt": r.randint(0, 5, (4, 3)).astype(np.float32),
+        # compute_full with a zero count gives nan in MXNet (0*log 0 times a 0 mask); ndx gives the finite value
+        "cnt1": r.randint(1, 5, (4, 3)).astype(np.float32),
+    }
+
+
+def losses():
+    inputs = loss_inputs()
+    arrays = {f"in/{k}": v for k, v in inputs.items()}
+    for key, cls, kw, names in LOSSES:
+        loss = getattr(mx.gluon.loss, cls)(**kw)
+        args = [None if n is None else mx.nd.array(inputs[n]) for n in names]
+        if key == "poisson_full":  # MXNet 1.9.1 cannot record this one (in-place *= inside its forward)
+            arrays[f"{key}/out"] = loss(*args).asnumpy()
+        else:
+            args[0].attach_grad()
+            with mx.autograd.record():
+                out = loss(*args)
+            out.backward()
+            arrays[f"{key}/out"] = out.asnumpy()
+            arrays[f"{key}/grad"] = args[0].grad.asnumpy()
+        arrays[f"{key}/repr"] = np.frombuffer(repr(loss).encode(), dtype=np.uint8)
+    C.save_npz(os.path.join(OUT, "losses.npz"), arrays)
+    with open(os.path.join(OUT, "losses.json"), "w") as f:
+        json.dump([[k, c, kw, n] for k, c, kw, n in LOSSES], f, indent=1)
+
+
 if __name__ == "__main__":
     optimizers()
     schedulers()
+    losses()

@@ -1,0 +1,175 @@
+"""``gluon.Trainer``: applies an optimizer to a set of Parameters, as MXNet 1.9.1's Trainer does.
+
+``step(batch_size)`` sets ``optimizer.rescale_grad = scale / batch_size``, sums the gradient copies of
+each Parameter across its contexts (every context receives the sum) and updates every copy. There is
+no key-value store: gradients are summed directly, which is what ``kvstore='device'`` computes.
+"""
+from .. import autograd
+from .. import optimizer as opt
+from ..autograd import Leaf
+from ..formats.atomic import atomic_write
+from .parameter import Parameter, ParameterDict
+
+__all__ = ["Trainer"]
+
+_STALE = ("Gradient of Parameter `{}` on context {} has not been updated by backward since last `step`. This "
+          "could mean a bug in your model that made it only use a subset of the Parameters (Blocks) for this "
+          "iteration. If you are intentionally only using a subset, call step with ignore_stale_grad=True to "
+          "suppress this warning and skip updating of Parameters with stale gradient")
+
+
+def _leaf(arr):
+    node = arr._node
+    return node if type(node) is Leaf else None
+
+
+class Trainer:
+    """Updates ``params`` with ``optimizer`` (a name plus ``optimizer_params``, or an Optimizer).
+
+    ``params`` may be a ParameterDict/dict (taken in sorted key order: that order numbers the
+    optimizer states) or a list/tuple (kept as given). ``kvstore``, ``compression_params`` and
+    ``update_on_kvstore`` are accepted for compatibility; ``update_on_kvstore=True`` makes
+    ``allreduce_grads``/``update`` refuse to run, as in MXNet.
+    """
+
+    def __init__(self, params, optimizer, optimizer_params=None, kvstore="device", compression_params=None,
+                 update_on_kvstore=None):
+        if isinstance(params, (dict, ParameterDict)):
+            params = [params[key] for key in sorted(list(params.keys()))]
+        if not isinstance(params, (list, tuple)):
+            raise ValueError(f"First argument must be a list or dict of Parameters, got {type(params)}.")
+        self._params = []
+        seen = set()
+        for param in params:
+            if not isinstance(param, Parameter):
+                raise ValueError(f"First argument must be a list or dict of Parameters, got list of {type(param)}.")
+            if id(param) in seen:  # a shared Parameter listed twice is updated once
+                continue
+            seen.add(id(param))
+            self._params.append(param)
+        self._compression_params = compression_params
+        self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
+        self._update_on_kvstore = bool(update_on_kvstore)
+        self._contexts = self._check_contexts()
+        self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})
+        self._scale = self._optimizer.rescale_grad
+
+    def _check_contexts(self):
+        contexts = None
+        for param in self._params:
+            ctx = param.list_ctx()
+            assert contexts is None or contexts == ctx, \
+                (f"All Parameters must be initialized on the same set of contexts, but Parameter {param.name} is "
+                 f"initialized on {ctx} while previous Parameters are initialized on {contexts}.")
+            contexts = ctx
+        return contexts
+
+    def _init_optimizer(self, optimizer, optimizer_params):
+        param_dict = {i: param for i, param in enumerate(self._params)}
+        if isinstance(optimizer, opt.Optimizer):
+            assert not optimizer_params, \
+                "optimizer_params must be None if optimizer is an instance of Optimizer instead of str"
+            self._optimizer = optimizer
+            self._optimizer.param_dict = param_dict
+        else:
+            self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
+        self._updaters = [opt.get_updater(self._optimizer) for _ in self._contexts]
+
+    # ------------------------------------------------------------------ learning rate
+    @property
+    def learning_rate(self):
+        if not isinstance(self._optimizer, opt.Optimizer):
+            raise UserWarning("Optimizer has to be defined before its learning rate can be accessed.")
+        return self._optimizer.learning_rate
+
+    @property
+    def optimizer(self):
+        if isinstance(self._optimizer, opt.Optimizer):
+            return self._optimizer
+        raise UserWarning("Optimizer has not been initialized yet")
+
+    def set_learning_rate(self, lr):
+        """Set the optimizer's learning rate (refused when it has an lr_scheduler)."""
+        if not isinstance(self._optimizer, opt.Optimizer):
+            raise UserWarning("Optimizer has to be defined before its learning rate is mutated.")
+        self._optimizer.set_learning_rate(lr)
+
+    # ------------------------------------------------------------------ steps
+    def step(self, batch_size, ignore_stale_grad=False):
+        """One optimization step: rescale gradients by ``1/batch_size``, sum them across contexts, update.
+
+        Use ``batch_size=1`` when the loss was already averaged over the batch.
+        """
+        self._optimizer.rescale_grad = self._scale / batch_size
+        self._allreduce_grads()
+        self._update(ignore_stale_grad)
+
+    def allreduce_grads(self):
+        """Sum each Parameter's gradient copies across contexts, in place (first half of ``step``)."""
+        assert not self._update_on_kvstore, \
+            ("allreduce_grads() when parameters are updated on kvstore is not supported. Try setting "
+             "`update_on_kvstore` to False when creating trainer.")
+        self._allreduce_grads()
+
+    def update(self, batch_size, ignore_stale_grad=False):
+        """Apply the optimizer to the (already all-reduced) gradients (second half of ``step``)."""
+        assert not self._update_on_kvstore, \
+            ("update() when parameters are updated on kvstore is not supported. Try setting "
+             "`update_on_kvstore` to False when creating trainer.")
+        self._optimizer.rescale_grad = self._scale / batch_size
+        self._update(ignore_stale_grad)
+
+    def _allreduce_grads(self):
+        if len(self._contexts) <= 1:
+            return
+        with autograd.pause():
+            for param in self._params:
+                if param.grad_req == "null":
+                    continue
+                grads = param.list_grad()
+                total = grads[0].copy()
+                for g in grads[1:]:
+                    total._data += g.as_in_context(total.context)._data
+                for g in grads:
+                    g._data[...] = total.as_in_context(g.context)._data
+
+    def _update(self, ignore_stale_grad=False):
+        updates = [[] for _ in self._updaters]
+        for i, param in enumerate(self._params):
+            if param.grad_req == "null":
+                continue
+            if not ignore_stale_grad:
+                for data in param.list_data():
+                    leaf = _leaf(data)
+                    if leaf is not None and not leaf.fresh:
+                        raise UserWarning(_STALE.format(param.name, data.context))
+            for upd, arr, grad in zip(updates, param.list_data(), param.list_grad()):
+                leaf = _leaf(arr)
+                fresh = leaf is None or leaf.fresh
+                if not ignore_stale_grad or fresh:
+                    upd.append((i, grad, arr))
+                    if leaf is not None:
+                        leaf.fresh = False
+        for k, (updater, upd) in enumerate(zip(self._updaters, updates)):
+            if upd:
+                self._optimizer._set_current_context(k)
+                indices, grads, weights = zip(*upd)
+                updater(list(indices), list(grads), list(weights))
+        self._optimizer._set_current_context(0)
+
+    # ------------------------------------------------------------------ states
+    def save_states(self, fname):
+        """Save the optimizer states and settings (ndx's safe npz+JSON format, not MXNet's pickle)."""
+        assert self._optimizer is not None
+        with atomic_write(fname) as f:
+            f.write(self._updaters[0].get_states(dump_optimizer=True))
+
+    def load_states(self, fname):
+        """Load states saved by ``save_states``, including the optimizer's settings and update counts."""
+        with open(fname, "rb") as f:
+            states = f.read()
+        for updater in self._updaters:
+            updater.set_states(states)
+            updater.optimizer = self._updaters[0].optimizer
+        self._optimizer = self._updaters[0].optimizer
+        self._optimizer.param_dict = {i: param for i, param in enumerate(self._params)}
