@@ -442,7 +442,9 @@ def array(source_array, ctx=None, dtype=None):
     else:
         host = np.array(source_array, dtype=dtype)
     host = host.astype(dtype, copy=False)
-    return _wrap(backend.from_host(np.ascontiguousarray(host) if backend.xp is not np else host, ctx), ctx)
+    if backend.xp is not np and not host.flags.c_contiguous:
+        host = host.copy(order="C")  # (not ascontiguousarray: it turns 0-d into 1-d)
+    return _wrap(backend.from_host(host, ctx), ctx)
 
 
 def from_numpy(ndarray, zero_copy=True):

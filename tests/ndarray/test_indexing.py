@@ -1,0 +1,80 @@
+"""Indexing: first-axis basic indexing shares memory, the rest copies; (1,) for single elements; assignment."""
+import numpy as np
+import pytest
+
+from ndx import nd
+
+HOST = np.arange(12, dtype=np.float32).reshape(3, 4)
+
+
+def _y(ctx):
+    return nd.array(HOST, ctx=ctx)
+
+
+@pytest.mark.parametrize("key,shares", [(1, True), (slice(1, 2), True), (-1, True), ((1, 2), True),
+                                        ((slice(None), 1), False), (slice(None, None, 2), False),
+                                        ((slice(None), slice(None, None, -1)), False)])
+def test_values_and_memory_sharing(ctx, key, shares):
+    y = _y(ctx)
+    part = y[key]
+    expected = HOST[key]
+    np.testing.assert_array_equal(part.asnumpy(), np.reshape(expected, part.shape))
+    part[:] = -1
+    changed = (y.asnumpy() == -1).any()
+    assert changed == shares
+
+
+def test_shapes(ctx):
+    y = _y(ctx)
+    assert y[1].shape == (4,) and y[1:2].shape == (1, 4) and y[:, 1].shape == (3,)
+    single = y[1, 2]
+    assert single.shape == (1,) and single.asscalar() == 6
+    assert nd.array([1, 2, 3], ctx=ctx)[1].shape == (1,)
+    assert [a.shape for a in nd.array([1, 2], ctx=ctx)] == [(1,), (1,)]
+    assert nd.ones((2, 3, 4), ctx=ctx)[1, 2].shape == (4,)
+
+
+def test_integer_array_indices(ctx):
+    y = _y(ctx)
+    np.testing.assert_array_equal(y[[0, 2]].asnumpy(), HOST[[0, 2]])
+    np.testing.assert_array_equal(y[nd.array([0, 2], ctx=ctx)].asnumpy(), HOST[[0, 2]])
+    # a 0/1 float array is still integer indices, not a mask
+    np.testing.assert_array_equal(y[nd.array([1, 0, 1], ctx=ctx)].asnumpy(), HOST[[1, 0, 1]])
+
+
+def test_assignment_broadcasts_value(ctx):
+    y = _y(ctx)
+    expected = HOST.copy()
+    y[0] = 7
+    expected[0] = 7
+    y[1, :] = nd.array([9, 9, 9, 9], ctx=ctx)
+    expected[1, :] = 9
+    y[2, 1:3] = 0
+    expected[2, 1:3] = 0
+    y[:, 0] = nd.array([5, 6, 7], ctx=ctx)
+    expected[:, 0] = [5, 6, 7]
+    y[1] = nd.array([[1, 2, 3, 4]], ctx=ctx)  # leading 1s are dropped
+    expected[1] = [1, 2, 3, 4]
+    y[2] = [4, 3, 2, 1]
+    expected[2] = [4, 3, 2, 1]
+    np.testing.assert_array_equal(y.asnumpy(), expected)
+    y[:] = 1
+    np.testing.assert_array_equal(y.asnumpy(), np.ones((3, 4)))
+
+
+def test_assignment_shape_error(ctx):
+    y = _y(ctx)
+    with pytest.raises(ValueError, match=r"^operands could not be broadcast together with remapped "
+                                         r"shapes\[original->remapped\]: \(3, 1\) and requested shape \(3,\)$"):
+        y[:, 0] = nd.array([[5], [6], [7]], ctx=ctx)
+
+
+def test_index_out_of_range(ctx):
+    with pytest.raises(IndexError):
+        _y(ctx)[5]
+
+
+def test_slice_ops(ctx):
+    y = _y(ctx)
+    np.testing.assert_array_equal(nd.slice(y, begin=(0, 1), end=(2, 3)).asnumpy(), HOST[0:2, 1:3])
+    np.testing.assert_array_equal(nd.slice_axis(y, axis=1, begin=1, end=3).asnumpy(), HOST[:, 1:3])

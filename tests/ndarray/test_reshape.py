@@ -1,0 +1,81 @@
+"""Reshape special codes (0, -1, -2, -3, -4, reverse), their errors, transpose and friends."""
+import numpy as np
+import pytest
+
+import ndx as mx
+from ndx import nd
+
+CASES = [((0, -1), (2, 12)), ((0, 0, -1), (2, 3, 4)), ((-1,), (24,)), ((-2,), (2, 3, 4)), ((2, -2), (2, 3, 4)),
+         ((-3, 4), (6, 4)), ((2, -3), (2, 12)), ((-3, -2), (6, 4)), ((-4, 1, 2, -2), (1, 2, 3, 4)),
+         ((2, -4, -1, 3, 4), (2, 1, 3, 4)), ((4, 6), (4, 6))]
+
+
+@pytest.mark.parametrize("codes,expected", CASES)
+def test_reshape_codes(ctx, codes, expected):
+    host = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    y = nd.array(host, ctx=ctx).reshape(codes)
+    assert y.shape == expected
+    np.testing.assert_array_equal(y.asnumpy(), host.reshape(expected))
+
+
+def test_reshape_call_forms(ctx):
+    x = nd.arange(24, ctx=ctx).reshape((2, 3, 4))
+    assert x.reshape(6, 4).shape == (6, 4)
+    assert x.reshape(shape=(4, 6)).shape == (4, 6)
+    assert nd.reshape(x, (3, 8)).shape == (3, 8)
+
+
+def test_reverse(ctx):
+    x = nd.ones((10, 5, 4), ctx=ctx)
+    assert x.reshape((-1, 0), reverse=True).shape == (50, 4)
+    assert x.reshape((-1, 0)).shape == (40, 5)
+    assert nd.ones((2, 3, 4), ctx=ctx).reshape((0, -1), reverse=True).shape == (3, 8)
+
+
+def test_reshape_shares_memory(ctx):
+    x = nd.zeros((2, 3), ctx=ctx)
+    x.reshape((6,))[0] = 5
+    assert x.asnumpy()[0, 0] == 5
+
+
+@pytest.mark.parametrize("codes,error,message", [
+    ((6, 0), ValueError, r"^Cannot reshape array of size 24 into shape \(6, 0\)$"),
+    ((5, -1), ValueError, r"^Cannot reshape array of size 24 into shape \(5, -1\)$"),
+    ((-1, -1), mx.MXNetError, "One and only one dim can be inferred"),
+    ((0, 0, 0, 0), mx.MXNetError, r"src_idx < dshape_len \(3 vs. 3\)"),
+    ((2, 3, -3), mx.MXNetError, r"src_idx < dshape_len-1 \(2 vs. 2\)"),
+    ((-5, 4), mx.MXNetError, "shape dim size must be >= -1, while received -5"),
+    ((-4, 1, 3, -2), mx.MXNetError, "Split dims 1, 3 do not divide original dim 2"),
+])
+def test_reshape_errors(ctx, codes, error, message):
+    with pytest.raises(error, match=message):
+        nd.ones((2, 3, 4), ctx=ctx).reshape(codes)
+
+
+def test_transpose_forms(ctx):
+    host = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    x = nd.array(host, ctx=ctx)
+    assert x.T.shape == (4, 3, 2) and x.transpose().shape == (4, 3, 2)
+    np.testing.assert_array_equal(x.transpose((1, 0, 2)).asnumpy(), host.transpose(1, 0, 2))
+    np.testing.assert_array_equal(nd.transpose(x, axes=(2, 0, 1)).asnumpy(), host.transpose(2, 0, 1))
+    with pytest.raises(TypeError, match=r"^object of type 'int' has no len\(\)$"):
+        x.transpose(1, 0, 2)
+
+
+def test_shape_helpers_match_numpy(ctx):
+    host = np.arange(6, dtype=np.float32).reshape(2, 3)
+    x = nd.array(host, ctx=ctx)
+    assert nd.ones((2, 3, 4), ctx=ctx).flatten().shape == (2, 12)
+    assert nd.expand_dims(x, 1).shape == (2, 1, 3)
+    assert nd.ones((1, 3, 1), ctx=ctx).squeeze().shape == (3,)
+    np.testing.assert_array_equal(nd.tile(x, (2, 1)).asnumpy(), np.tile(host, (2, 1)))
+    np.testing.assert_array_equal(nd.repeat(x, 2, axis=1).asnumpy(), np.repeat(host, 2, axis=1))
+    np.testing.assert_array_equal(nd.repeat(x, 2).asnumpy(), np.repeat(host, 2))
+    np.testing.assert_array_equal(x[0:1].broadcast_to((3, 3)).asnumpy(), np.broadcast_to(host[:1], (3, 3)))
+    np.testing.assert_array_equal(nd.flip(x, axis=1).asnumpy(), host[:, ::-1])
+    assert nd.swapaxes(nd.ones((2, 3, 4), ctx=ctx), 0, 2).shape == (4, 3, 2)
+
+
+def test_broadcast_to_error(ctx):
+    with pytest.raises(mx.MXNetError, match=r"Array cannot be broadcasted from \[2,3\] to \[3,3\]"):
+        nd.broadcast_to(nd.ones((2, 3), ctx=ctx), (3, 3))
