@@ -379,7 +379,8 @@ _add("SoftmaxOutput", ("data", "label"),
       "use_ignore": (_B, False), "preserve_shape": (_B, False),
       "normalization": (A.enum("null", "batch", "valid"), "null"), "out_grad": (_B, False),
       "smooth_alpha": (_F, 0.0)},
-     _softmax_output, params=lambda a, shapes: {1: (shapes[0][0],)})
+     _softmax_output,
+     params=lambda a, shapes: {1: shapes[0][:1] + shapes[0][2:] if a["multi_output"] else shapes[0][:-1]})
 _add("Embedding", ("data", "weight"),
      {"input_dim": (_I, REQ), "output_dim": (_I, REQ), "dtype": (A.text, "float32"),
       "sparse_grad": (_B, False)},
