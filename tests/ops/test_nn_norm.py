@@ -1,0 +1,111 @@
+"""BatchNorm, LayerNorm, InstanceNorm, GroupNorm and L2Normalization against numpy, with gradients."""
+import numpy as np
+import pytest
+
+from ndx import autograd, nd
+from ndx.test_utils import check_numeric_gradient
+
+
+def np_norm(x, axes, eps):
+    m = x.mean(axis=axes, keepdims=True)
+    v = x.var(axis=axes, keepdims=True)
+    return (x - m) / np.sqrt(v + eps)
+
+
+@pytest.mark.parametrize("axis", [1, -1])
+def test_batchnorm_training_and_inference(ctx, rng, axis):
+    x = rng.standard_normal((4, 3, 5)).astype(np.float32)
+    c = x.shape[axis]
+    gamma, beta = rng.standard_normal(c).astype(np.float32), rng.standard_normal(c).astype(np.float32)
+    mm, mv = rng.standard_normal(c).astype(np.float32), rng.random(c).astype(np.float32) + 0.5
+    axes = tuple(i for i in range(3) if i != axis % 3)
+    shape = [1, 1, 1]
+    shape[axis] = c
+    args = [nd.array(a, ctx=ctx) for a in (x, gamma, beta, mm, mv)]
+    with autograd.train_mode():
+        y = nd.BatchNorm(*args, eps=1e-5, fix_gamma=False, axis=axis)
+    ref = np_norm(x, axes, 1e-5) * gamma.reshape(shape) + beta.reshape(shape)
+    np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
+    y = nd.BatchNorm(*args, eps=1e-5, fix_gamma=True, axis=axis)
+    ref = (x - mm.reshape(shape)) / np.sqrt(mv.reshape(shape) + 1e-5) + beta.reshape(shape)
+    np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batchnorm_gradient(ctx, rng, training):
+    x = rng.standard_normal((3, 2, 4))
+    g, b = rng.standard_normal(2), rng.standard_normal(2)
+    mm, mv = rng.standard_normal(2), rng.random(2) + 0.5
+
+    def fn(xx, gg, bb):
+        with autograd.train_mode() if training else autograd.predict_mode():
+            return nd.BatchNorm(xx, gg, bb, nd.array(mm, ctx=ctx, dtype=mm.dtype), nd.array(mv, ctx=ctx, dtype=mv.dtype),
+                                fix_gamma=False, eps=1e-5)
+    check_numeric_gradient(fn, [x, g, b], ctx=ctx, rtol=1e-3)
+
+
+def test_batchnorm_moving_stats_move_on_backward(ctx, rng):
+    """MXNet (CPU) updates the running statistics during backward, not in the recorded forward."""
+    x = rng.standard_normal((6, 2)).astype(np.float32)
+    gamma, beta = nd.ones(2, ctx=ctx), nd.zeros(2, ctx=ctx)
+    gamma.attach_grad()
+    mm, mv = nd.zeros(2, ctx=ctx), nd.ones(2, ctx=ctx)
+    xa = nd.array(x, ctx=ctx)
+    with autograd.record():
+        y = nd.BatchNorm(xa, gamma, beta, mm, mv, momentum=0.9)
+    np.testing.assert_array_equal(mm.asnumpy(), [0, 0])
+    y.backward()
+    np.testing.assert_allclose(mm.asnumpy(), 0.1 * x.mean(0), rtol=1e-5)
+    np.testing.assert_allclose(mv.asnumpy(), 0.9 + 0.1 * x.var(0), rtol=1e-5)
+
+
+def test_batchnorm_output_mean_var_is_mean_and_inverse_std(ctx, rng):
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    with autograd.train_mode():
+        y, mean, invstd = nd.BatchNorm(nd.array(x, ctx=ctx), nd.ones(3, ctx=ctx), nd.zeros(3, ctx=ctx),
+                                       nd.zeros(3, ctx=ctx), nd.ones(3, ctx=ctx), output_mean_var=True)
+    np.testing.assert_allclose(mean.asnumpy(), x.mean(0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(invstd.asnumpy(), 1 / np.sqrt(x.var(0) + 1e-3), rtol=1e-5)
+
+
+def test_layernorm_spec_values(ctx):
+    x = nd.array([[1, 2, 3, 4, 5], [1, 1, 2, 2, 2]], ctx=ctx)
+    y = nd.LayerNorm(x, nd.ones(5, ctx=ctx), nd.zeros(5, ctx=ctx))
+    np.testing.assert_allclose(y.asnumpy(), [[-1.41421, -0.707105, 0., 0.707105, 1.41421],
+                                             [-1.2247195, -1.2247195, 0.81647956, 0.81647956, 0.81647956]],
+                               rtol=1e-5)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_layernorm(ctx, rng, axis):
+    x = rng.standard_normal((3, 4, 2))
+    c = x.shape[axis]
+    g, b = rng.standard_normal(c), rng.standard_normal(c)
+    shape = [1, 1, 1]
+    shape[axis] = c
+    y = nd.LayerNorm(nd.array(x, ctx=ctx), nd.array(g, ctx=ctx), nd.array(b, ctx=ctx), axis=axis)
+    ref = np_norm(x, axis % 3, 1e-5) * g.reshape(shape) + b.reshape(shape)
+    np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
+    check_numeric_gradient(lambda a, gg, bb: nd.LayerNorm(a, gg, bb, axis=axis), [x, g, b], ctx=ctx, rtol=1e-3)
+
+
+def test_instancenorm_and_groupnorm(ctx, rng):
+    x = rng.standard_normal((2, 4, 3, 2))
+    g, b = rng.standard_normal(4), rng.standard_normal(4)
+    y = nd.InstanceNorm(nd.array(x, ctx=ctx), nd.array(g, ctx=ctx), nd.array(b, ctx=ctx), eps=1e-5)
+    ref = np_norm(x, (2, 3), 1e-5) * g.reshape(1, 4, 1, 1) + b.reshape(1, 4, 1, 1)
+    np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
+    check_numeric_gradient(lambda a, gg, bb: nd.InstanceNorm(a, gg, bb), [x, g, b], ctx=ctx, rtol=1e-3)
+    gg, bb = rng.standard_normal(2), rng.standard_normal(2)
+    y = nd.GroupNorm(nd.array(x, ctx=ctx), nd.array(gg, ctx=ctx), nd.array(bb, ctx=ctx), num_groups=2)
+    ref = (np_norm(x.reshape(2, 2, -1), (2,), 1e-5) * gg.reshape(1, 2, 1) + bb.reshape(1, 2, 1)).reshape(x.shape)
+    np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
+    check_numeric_gradient(lambda a, g1, b1: nd.GroupNorm(a, g1, b1, num_groups=2), [x, gg, bb], ctx=ctx, rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode,axes", [("instance", (1, 2, 3)), ("channel", (1,)), ("spatial", (2, 3))])
+def test_l2_normalization(ctx, rng, mode, axes):
+    x = rng.standard_normal((2, 3, 2, 2))
+    y = nd.L2Normalization(nd.array(x, ctx=ctx), mode=mode)
+    np.testing.assert_allclose(y.asnumpy(), x / np.sqrt((x * x).sum(axis=axes, keepdims=True) + 1e-10), rtol=1e-5)
+    check_numeric_gradient(lambda a: nd.L2Normalization(a, mode=mode), [x], ctx=ctx, rtol=1e-3)
