@@ -395,9 +395,9 @@ class HybridBlock(Block):
         raise NotImplementedError
 
     def _deferred_infer_shape(self, *args):
-        unknown = [p for p in list(self._params.values()) + list(self._reg_params.values())
-                   if p._deferred_init and not _known(p.shape)]
-        if not unknown:
+        pending = [p for p in list(self._params.values()) + list(self._reg_params.values()) if p._deferred_init]
+        has_hook = type(self)._infer_shapes is not HybridBlock._infer_shapes
+        if not pending or not (has_hook or any(not _known(p.shape) for p in pending)):
             return
         try:
             self._infer_shapes(*args)

@@ -33,8 +33,9 @@ _DEFERRED = ("Parameter '{}' has not been initialized yet because initialization
              "in_units, num_features, etc., for network layers.")
 
 
-class DeferredInitializationError(MXNetError):
-    """A Parameter's data was requested while its initialization is still deferred."""
+class DeferredInitializationError(MXNetError, RuntimeError):
+    """A Parameter's data was requested while its initialization is still deferred (a RuntimeError,
+    as MXNet's MXNetError is)."""
 
 
 def _ctx_list(ctx):
