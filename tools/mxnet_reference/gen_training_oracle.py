@@ -156,7 +156,43 @@ def losses():
         json.dump([[k, c, kw, n] for k, c, kw, n in LOSSES], f, indent=1)
 
 
+# (metric name for mx.metric.create, kwargs, label input names, pred input names), updated twice
+METRICS = [
+    ("acc", {}, ["cls"], ["x"]),
+    ("acc", {}, ["cls", "cls"], ["cls", "x"]),
+    ("top_k_acc", {"top_k": 2}, ["cls"], ["x"]),
+    ("f1", {}, ["bin"], ["x2col"]),
+    ("f1", {"average": "micro"}, ["bin"], ["x2col"]),
+    ("mae", {}, ["y", "cls"], ["x", "cls2"]),
+    ("mse", {}, ["y"], ["x"]),
+    ("rmse", {}, ["y"], ["x"]),
+    ("ce", {}, ["cls"], ["prob"]),
+    ("perplexity", {"ignore_label": None}, ["cls"], ["prob"]),
+    ("perplexity", {"ignore_label": 1}, ["cls"], ["prob"]),
+    ("loss", {}, ["y"], ["x"]),
+]
+
+
+def metrics():
+    inputs = loss_inputs()
+    inputs["bin"] = np.array([1, 0, 1, 1], np.float32)
+    inputs["x2col"] = inputs["x"][:, :2].copy()
+    inputs["cls2"] = np.array([2, 1, 1, 0], np.float32)
+    out = []
+    for name, kw, labels, preds in METRICS:
+        m = mx.metric.create(name, **kw)
+        values = []
+        for _ in range(2):
+            m.update([mx.nd.array(inputs[n]) for n in labels], [mx.nd.array(inputs[n]) for n in preds])
+            values.append(list(m.get()))
+        out.append({"name": name, "kwargs": kw, "labels": labels, "preds": preds, "values": values,
+                    "inputs": {k: inputs[k].tolist() for k in set(labels + preds)}})
+    with open(os.path.join(OUT, "metrics.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
 if __name__ == "__main__":
+    metrics()
     optimizers()
     schedulers()
     losses()
