@@ -1,0 +1,74 @@
+"""topk, sort, argsort, one_hot, pick, take, where (spec/ndarray.md section 7 and the MXNet oracle)."""
+import numpy as np
+import pytest
+
+from ndx import nd
+
+X = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.float32)
+
+
+def test_topk(ctx):
+    x = nd.array(X, ctx=ctx)
+    idx = nd.topk(x)
+    assert idx.dtype is np.float32 and idx.shape == (2, 1)
+    np.testing.assert_array_equal(idx.asnumpy(), np.argsort(-X, axis=-1)[:, :1])
+    np.testing.assert_array_equal(nd.topk(x, k=2, ret_typ="value").asnumpy(), -np.sort(-X, axis=-1)[:, :2])
+    values, indices = nd.topk(x, k=2, ret_typ="both")
+    np.testing.assert_array_equal(values.asnumpy(), [[5, 3], [6, 4]])
+    np.testing.assert_array_equal(indices.asnumpy(), [[1, 2], [2, 0]])
+    np.testing.assert_array_equal(nd.topk(x, k=2, ret_typ="mask").asnumpy(), [[0, 1, 1], [1, 0, 1]])
+    np.testing.assert_array_equal(nd.topk(x, axis=0, ret_typ="value").asnumpy(), X.max(axis=0, keepdims=True))
+    np.testing.assert_array_equal(nd.topk(x, axis=None, k=2).asnumpy(), [5, 1])
+    np.testing.assert_array_equal(nd.topk(x, k=1, is_ascend=True).asnumpy(), np.argmin(X, axis=1)[:, None])
+    i32 = nd.topk(nd.array([1, 3, 2], ctx=ctx, dtype="int32"), k=2, ret_typ="value")
+    assert i32.dtype is np.int32 and i32.asnumpy().tolist() == [3, 2]
+
+
+def test_sort_and_argsort(ctx):
+    x = nd.array(X, ctx=ctx)
+    np.testing.assert_array_equal(nd.sort(x).asnumpy(), np.sort(X, axis=-1))
+    np.testing.assert_array_equal(nd.sort(x, axis=0, is_ascend=False).asnumpy(), -np.sort(-X, axis=0))
+    a = nd.argsort(x)
+    assert a.dtype is np.float32
+    np.testing.assert_array_equal(a.asnumpy(), np.argsort(X, axis=-1))
+    np.testing.assert_array_equal(nd.argsort(nd.array([3, 1, 2], ctx=ctx), is_ascend=False).asnumpy(), [0, 2, 1])
+    assert nd.argsort(nd.array([1, 3, 2], ctx=ctx, dtype="int32")).dtype is np.float32
+
+
+def test_one_hot(ctx):
+    got = nd.one_hot(nd.array([0, 2, -1, 5], ctx=ctx), 3)
+    assert got.dtype is np.float32
+    np.testing.assert_array_equal(got.asnumpy(), [[1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]])  # out of range: zeros
+    custom = nd.one_hot(nd.array([1, 0], ctx=ctx), 3, on_value=5, off_value=-1, dtype="int32")
+    assert custom.dtype is np.int32
+    np.testing.assert_array_equal(custom.asnumpy(), [[-1, 5, -1], [5, -1, -1]])
+
+
+def test_pick(ctx):
+    data = nd.array([[1, 2], [3, 4]], ctx=ctx)
+    np.testing.assert_array_equal(nd.pick(data, nd.array([0, 1], ctx=ctx)).asnumpy(), [1, 4])
+    np.testing.assert_array_equal(nd.pick(data, nd.array([5, -1], ctx=ctx)).asnumpy(), [2, 3])  # clip
+    np.testing.assert_array_equal(nd.pick(data, nd.array([3, -1], ctx=ctx), mode="wrap").asnumpy(), [2, 4])
+    kept = nd.pick(data, nd.array([1, 0], ctx=ctx), axis=1, keepdims=True)
+    np.testing.assert_array_equal(kept.asnumpy(), [[2], [3]])
+    np.testing.assert_array_equal(nd.pick(data, nd.array([1, 0], ctx=ctx), axis=0).asnumpy(), [3, 2])
+
+
+def test_take(ctx):
+    host = np.array([[1, 2], [3, 4], [5, 6]], np.float32)
+    a = nd.array(host, ctx=ctx)
+    idx = np.array([[0, 2], [1, 5]])
+    np.testing.assert_array_equal(nd.take(a, nd.array(idx, ctx=ctx)).asnumpy(), host[np.clip(idx, 0, 2)])
+    np.testing.assert_array_equal(nd.take(nd.array([1, 2, 3], ctx=ctx), nd.array([4, -1], ctx=ctx),
+                                          mode="wrap").asnumpy(), [2, 3])
+    np.testing.assert_array_equal(nd.take(a, nd.array([1], ctx=ctx), axis=1).asnumpy(), host[:, [1]])
+
+
+def test_where(ctx):
+    cond = nd.array([[1, 0], [0, 1]], ctx=ctx)
+    a, b = nd.array([[1, 2], [3, 4]], ctx=ctx), nd.array([[5, 6], [7, 8]], ctx=ctx)
+    np.testing.assert_array_equal(nd.where(cond, a, b).asnumpy(), [[1, 6], [7, 4]])
+    # a 1-D condition picks whole rows
+    np.testing.assert_array_equal(nd.where(nd.array([1, 0], ctx=ctx), a, b).asnumpy(), [[1, 2], [7, 8]])
+    with pytest.raises(AssertionError, match="Argument x must have NDArray type, but got 1"):
+        nd.where(cond, 1, 2)

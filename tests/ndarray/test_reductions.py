@@ -1,0 +1,94 @@
+"""Reductions: (1,) for full reductions, exclude, integer mean, norm, argmax/argmin dtype, softmax values."""
+import numpy as np
+import pytest
+
+from ndx import nd
+
+X = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.float32)
+CUBE = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "prod"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2), (0, 1, 2)])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions_match_numpy(ctx, name, axis, keepdims):
+    host = CUBE / 10 + 1
+    got = getattr(nd, name)(nd.array(host, ctx=ctx), axis=axis, keepdims=keepdims)
+    expected = np.asarray(getattr(np, name)(host, axis=axis, keepdims=keepdims))
+    if expected.ndim == 0:
+        expected = expected.reshape(1)  # a full reduction has shape (1,)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got.asnumpy(), expected, rtol=1e-5)
+
+
+def test_full_reduction_shape(ctx):
+    x = nd.array(X, ctx=ctx)
+    assert x.sum().shape == (1,) and x.sum().asscalar() == X.sum()
+    assert x.sum(axis=(0, 1)).shape == (1,)
+    assert x.mean().shape == (1,) and x.max().shape == (1,)
+
+
+def test_exclude(ctx):
+    ones = nd.ones((2, 3, 4), ctx=ctx)
+    np.testing.assert_array_equal(nd.sum(ones, axis=0, exclude=True).asnumpy(), [12, 12])
+    np.testing.assert_array_equal(nd.mean(nd.array(CUBE, ctx=ctx), axis=(0, 2), exclude=True).asnumpy(),
+                                  CUBE.mean(axis=1))
+    np.testing.assert_array_equal(nd.sum(nd.array(X, ctx=ctx), exclude=True).asnumpy(), [X.sum()])
+
+
+def test_integer_reductions(ctx):
+    i = nd.array([1, 2], ctx=ctx, dtype="int32")
+    m = nd.mean(i)
+    assert m.dtype is np.int32 and m.asnumpy().tolist() == [1]
+    s = nd.array(X, ctx=ctx, dtype="int32").max(axis=0)
+    assert s.dtype is np.int32
+    np.testing.assert_array_equal(s.asnumpy(), X.max(axis=0))
+
+
+def test_norm(ctx):
+    x = nd.array(X, ctx=ctx)
+    n = nd.norm(x)
+    assert n.shape == (1,)
+    np.testing.assert_allclose(n.asnumpy(), [np.sqrt((X ** 2).sum())], rtol=1e-6)
+    np.testing.assert_allclose(n.asnumpy(), [9.5393915], rtol=1e-6)  # MXNet's printed value
+    np.testing.assert_allclose(nd.norm(x, axis=1).asnumpy(), np.linalg.norm(X, axis=1), rtol=1e-6)
+    np.testing.assert_allclose(nd.norm(x, ord=1).asnumpy(), [np.abs(X).sum()])
+    assert nd.norm(x, keepdims=True).shape == (1, 1)
+    np.testing.assert_allclose(x.norm().asnumpy(), n.asnumpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32"])
+def test_argmax_argmin_indices_in_input_dtype(ctx, dtype):
+    x = nd.array(X, ctx=ctx, dtype=dtype)
+    for name in ("argmax", "argmin"):
+        got = getattr(nd, name)(x, axis=1)
+        assert got.dtype is np.dtype(dtype).type
+        np.testing.assert_array_equal(got.asnumpy(), getattr(np, name)(X, axis=1))
+        flat = getattr(nd, name)(x)
+        assert flat.shape == (1,) and flat.asscalar() == getattr(np, name)(X)
+    np.testing.assert_array_equal(nd.argmax(x, axis=1).asnumpy(), [1, 2])
+    assert nd.argmax(x, axis=1, keepdims=True).shape == (2, 1)
+
+
+def test_softmax_values(ctx):
+    x = nd.array(X, ctx=ctx)
+    e = np.exp(X - X.max(axis=-1, keepdims=True))
+    expected = e / e.sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(nd.softmax(x).asnumpy(), expected, rtol=1e-6)
+    np.testing.assert_allclose(nd.softmax(x).asnumpy(), [[0.01587624, 0.86681336, 0.11731043],
+                                                          [0.11731042, 0.01587624, 0.8668133]], rtol=1e-6)
+    e0 = np.exp(X - X.max(axis=0))
+    np.testing.assert_allclose(nd.softmax(x, axis=0).asnumpy(), e0 / e0.sum(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(nd.softmax(nd.array([1, 2], ctx=ctx), temperature=2).asnumpy(),
+                               [0.37754068, 0.62245935], rtol=1e-6)
+
+
+def test_log_softmax_values(ctx):
+    v = np.array([1, 2, 3], np.float64)
+    expected = v - np.log(np.exp(v).sum())
+    got = nd.log_softmax(nd.array(v, ctx=ctx))
+    np.testing.assert_allclose(got.asnumpy(), expected, rtol=1e-5)
+    np.testing.assert_allclose(got.asnumpy(), [-2.4076037, -1.4076039, -0.40760383], atol=3e-6)  # MXNet is ~2e-6 off
+    half = v / 2
+    np.testing.assert_allclose(nd.log_softmax(nd.array(v, ctx=ctx), temperature=2).asnumpy(),
+                               half - np.log(np.exp(half).sum()), rtol=1e-5)
