@@ -12,11 +12,12 @@ read-only views of one memory map). Nothing is allocated before the whole file h
 from __future__ import annotations
 
 import io
+import math
 import mmap as _mmap
 import os
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ml_dtypes
 import numpy as np
@@ -270,24 +271,24 @@ def _parse_record(src, index):
         _check_shapes(src, stype, shape, sshape, [m[3] for m in aux_meta], start)
     data_shape = shape if sshape is None else sshape
     data_offset = src.pos
-    nbytes = int(np.prod(data_shape, dtype=object)) * dtype.itemsize
+    nbytes = math.prod(data_shape) * dtype.itemsize
     if nbytes > src.size - src.pos:
         raise src.error(f"data of shape {data_shape} {_dtype_name(dtype)} needs {nbytes} bytes, only "
                         f"{src.size - src.pos} left", "data", data_offset)
     src.skip(nbytes, "data")
     aux = []
     for j, (aux_name, aflag, adt, ashape) in enumerate(aux_meta):
-        an = int(np.prod(ashape, dtype=object)) * adt.itemsize
+        an = math.prod(ashape) * adt.itemsize
         if an > src.size - src.pos:
             raise src.error(f"aux {j} ({aux_name}) data needs {an} bytes, only {src.size - src.pos} "
                             "left", f"aux {j} data", src.pos)
         aux.append(AuxInfo(aux_name, adt, ashape, aflag, src.pos, an))
         src.skip(an, f"aux {j} data")
-    return ArrayInfo(index=index, key=None, shape=tuple(shape), dtype=dtype,
-                     nbytes=nbytes + sum(a.nbytes for a in aux), stype=stype, layout=layout,
-                     magic=magic, offset=start, data_offset=data_offset, ctx=tuple(ctx),
-                     type_flag=flag, storage_shape=None if sshape is None else tuple(sshape),
-                     aux=tuple(aux))
+    return dict(index=index, shape=tuple(shape), dtype=dtype,
+                nbytes=nbytes + sum(a.nbytes for a in aux), stype=stype, layout=layout,
+                magic=magic, offset=start, data_offset=data_offset, ctx=tuple(ctx),
+                type_flag=flag, storage_shape=None if sshape is None else tuple(sshape),
+                aux=tuple(aux))
 
 
 def _parse(src) -> FileInfo:
@@ -300,7 +301,7 @@ def _parse(src) -> FileInfo:
     left = src.size - src.pos
     if n * _MIN_RECORD + 8 > left:
         raise src.error(f"array count {n} cannot fit in the {left} bytes left", "array count", 16)
-    arrays = [_parse_record(src, i) for i in range(n)]
+    records = [_parse_record(src, i) for i in range(n)]
     src.record = None
     k_pos = src.pos
     (k,) = src.unpack("<Q", "name count")
@@ -323,8 +324,8 @@ def _parse(src) -> FileInfo:
     if src.pos != src.size:
         raise src.error(f"{src.size - src.pos} trailing bytes after the last name", "end of file",
                         src.pos)
-    if names:
-        arrays = [replace(a, key=name) for a, name in zip(arrays, names)]
+    keys = names if k else [None] * n
+    arrays = [ArrayInfo(key=key, **rec) for rec, key in zip(records, keys)]
     return FileInfo(path=src.name, format="mxnet", container="dict" if k else "list",
                     keys=names if k else None, arrays=arrays, file_size=src.size,
                     metadata={"reserved": reserved} if reserved else {})

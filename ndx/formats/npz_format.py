@@ -65,6 +65,8 @@ def save(path, data, *, metadata=None) -> None:
         if a.dtype in (BFLOAT16, _MXNET_BFLOAT16):
             a = a.view(np.uint16)
             bf16.append(k)
+        elif a.dtype.byteorder == ">":  # every ndx format stores little-endian
+            a = a.astype(a.dtype.newbyteorder("<"))
         prepared.append(a)
     meta = {"format": "ndx", "container": container, "bfloat16": bf16, "metadata": dict(metadata or {})}
     raw = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
@@ -109,7 +111,7 @@ class _Reader:
             raise FileNotFoundError(f"No such file: {name!r}")
         try:
             self.npz = np.load(name, allow_pickle=False)
-        except (zipfile.BadZipFile, ValueError, EOFError, OSError, KeyError) as e:
+        except Exception as e:  # zipfile and numpy raise many types for damaged archives
             raise _bad(name, e) from None
         if not hasattr(self.npz, "files"):  # a plain .npy file
             raise FormatError("not an npz (zip) file", filename=name, field="zip")
@@ -162,6 +164,8 @@ class _Reader:
                               key=key, field="data") from None
         if key in getattr(self, "bf16", ()) and a.dtype == np.uint16:
             a = a.view(BFLOAT16)
+        elif a.dtype.byteorder == ">":  # big-endian members of foreign files: native order
+            a = a.astype(a.dtype.newbyteorder("="))
         return a
 
     def __enter__(self):

@@ -145,7 +145,7 @@ def _layout(f, name):
     stored = list(f.offset_keys()) if hasattr(f, "offset_keys") else sorted(f.keys())
 
     def bad(msg, field):
-        return FormatError(msg, filename=name, field=f"metadata {field}")
+        return FormatError(f"metadata {msg}", filename=name, field=f"metadata {field}")
     keys = stored
     if KEY_ORDER in meta:
         try:
