@@ -40,6 +40,8 @@ def _wrap(obj):
         return StrictArray(np.asarray(obj))
     if t is tuple or t is list:
         return t(_wrap(o) for o in obj)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # named results, e.g. linalg.svd
+        return t(*(_wrap(o) for o in obj))
     return obj
 
 
