@@ -1,0 +1,127 @@
+"""Conv*/Conv*Transpose and pooling layers: reprs (spec/layers.md §7-8), deferred shapes, numerics."""
+import numpy as np
+import pytest
+
+import ndx as mx
+from ndx import autograd, nd
+from ndx.gluon import nn
+from tests.ops.test_nn_conv import ref_conv, ref_deconv
+from tests.ops.test_nn_pool import ref_pool
+
+
+def _run(layer, shape, ctx):
+    layer.initialize(ctx=ctx)
+    return layer(nd.ones(shape, ctx=ctx))
+
+
+@pytest.mark.parametrize("make,before,shape,after,out_shape", [
+    (lambda: nn.Conv2D(8, 3, padding=1), "Conv2D(None -> 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))",
+     (2, 3, 8, 8), "Conv2D(3 -> 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))", (2, 8, 8, 8)),
+    (lambda: nn.Conv1D(4, 3), "Conv1D(None -> 4, kernel_size=(3,), stride=(1,))", (2, 3, 10),
+     "Conv1D(3 -> 4, kernel_size=(3,), stride=(1,))", (2, 4, 8)),
+    (lambda: nn.Conv2D(8, (3, 5), strides=2, padding=(1, 2), dilation=2, groups=2, in_channels=4, use_bias=False,
+                       activation="relu"),
+     "Conv2D(2 -> 8, kernel_size=(3, 5), stride=(2, 2), padding=(1, 2), dilation=(2, 2), groups=2, bias=False, "
+     "Activation(relu))", (2, 4, 16, 16), None, (2, 8, 7, 6)),
+    (lambda: nn.Conv2D(8, 3, layout="NHWC"), "Conv2D(3 -> 8, kernel_size=(3, 3), stride=(1, 1))", (2, 8, 8, 3),
+     None, (2, 6, 6, 8)),
+    (lambda: nn.Conv3D(2, 3), "Conv3D(None -> 2, kernel_size=(3, 3, 3), stride=(1, 1, 1))", (1, 1, 5, 5, 5),
+     "Conv3D(1 -> 2, kernel_size=(3, 3, 3), stride=(1, 1, 1))", (1, 2, 3, 3, 3)),
+    (lambda: nn.Conv2DTranspose(4, 3), "Conv2DTranspose(4 -> 0, kernel_size=(3, 3), stride=(1, 1))", (1, 2, 5, 5),
+     "Conv2DTranspose(4 -> 2, kernel_size=(3, 3), stride=(1, 1))", (1, 4, 7, 7)),
+    (lambda: nn.Conv2DTranspose(4, 3, strides=2, padding=1, output_padding=1, in_channels=2),
+     "Conv2DTranspose(4 -> 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))", (1, 2, 5, 5), None,
+     (1, 4, 10, 10)),
+])
+def test_conv_repr_and_shapes(ctx, make, before, shape, after, out_shape):
+    layer = make()
+    assert repr(layer) == before
+    assert _run(layer, shape, ctx).shape == out_shape
+    assert repr(layer) == (after or before)
+
+
+def test_conv_param_names_and_shapes():
+    with mx.name.NameManager():
+        c = nn.Conv2D(8, 3, groups=2, in_channels=4)
+        t = nn.Conv1DTranspose(6, 2, groups=3, in_channels=3)
+    assert c.weight.name == "conv0_weight" and c.weight.shape == (8, 2, 3, 3) and c.bias.shape == (8,)
+    assert t.weight.name == "conv1_weight" and t.weight.shape == (3, 2, 2)
+    assert nn.Conv2D(8, 3, layout="NHWC", in_channels=4).weight.shape == (8, 3, 3, 4)
+    with pytest.raises(AssertionError, match="Only supports 'NCW' layout for now"):
+        nn.Conv1D(2, 3, layout="NWC")
+
+
+def test_conv_layers_compute_reference(ctx, rng):
+    x = rng.standard_normal((2, 4, 7, 6)).astype(np.float32)
+    conv = nn.Conv2D(6, (3, 2), strides=(2, 1), padding=1, groups=2, activation="relu")
+    conv.initialize(ctx=ctx)
+    conv(nd.array(x, ctx=ctx))
+    w = rng.standard_normal((6, 2, 3, 2)).astype(np.float32)
+    b = rng.standard_normal(6).astype(np.float32)
+    conv.weight.set_data(nd.array(w))
+    conv.bias.set_data(nd.array(b))
+    y = conv(nd.array(x, ctx=ctx))
+    np.testing.assert_allclose(y.asnumpy(), np.maximum(ref_conv(x, w, b, (2, 1), (1, 1), (1, 1), 2), 0),
+                               rtol=1e-4, atol=1e-4)
+    tconv = nn.Conv2DTranspose(3, 3, strides=2, padding=1, output_padding=1, in_channels=4)
+    tconv.initialize(ctx=ctx)
+    wt = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    tconv.weight.set_data(nd.array(wt))
+    y = tconv(nd.array(x, ctx=ctx))
+    np.testing.assert_allclose(y.asnumpy(), ref_deconv(x, wt, np.zeros(3), (2, 2), (1, 1), (1, 1), (1, 1), 1),
+                               rtol=1e-4, atol=1e-4)
+
+
+def test_conv_layer_gradients(ctx, rng):
+    conv = nn.Conv1D(2, 3, padding=1, in_channels=3)
+    conv.initialize(ctx=ctx)
+    x = nd.array(rng.standard_normal((2, 3, 5)), ctx=ctx)
+    with autograd.record():
+        y = conv(x)
+    head = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(nd.array(head, ctx=ctx))
+    xs = x.asnumpy()
+    xpad = np.pad(xs, ((0, 0), (0, 0), (1, 1)))
+    win = np.stack([xpad[:, :, k:k + 5] for k in range(3)], axis=-1)  # (N, C, W, K)
+    np.testing.assert_allclose(conv.weight.grad().asnumpy(), np.einsum("nfw,ncwk->fck", head, win), rtol=1e-4,
+                               atol=1e-5)
+    np.testing.assert_allclose(conv.bias.grad().asnumpy(), head.sum(axis=(0, 2)), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("make,text", [
+    (lambda: nn.MaxPool2D(), "MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, "
+                             "global_pool=False, pool_type=max, layout=NCHW)"),
+    (lambda: nn.MaxPool2D(pool_size=3, strides=2, padding=1, ceil_mode=True),
+     "MaxPool2D(size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=True, global_pool=False, pool_type=max, "
+     "layout=NCHW)"),
+    (lambda: nn.AvgPool1D(), "AvgPool1D(size=(2,), stride=(2,), padding=(0,), ceil_mode=False, global_pool=False, "
+                             "pool_type=avg, layout=NCW)"),
+    (lambda: nn.GlobalAvgPool2D(), "GlobalAvgPool2D(size=(1, 1), stride=(1, 1), padding=(0, 0), ceil_mode=True, "
+                                   "global_pool=True, pool_type=avg, layout=NCHW)"),
+])
+def test_pool_reprs(make, text):
+    assert repr(make()) == text
+
+
+def test_pool_layers_compute_reference(ctx, rng):
+    x = rng.standard_normal((2, 3, 6, 6)).astype(np.float32)
+    xa = nd.array(x, ctx=ctx)
+    cases = [
+        (nn.MaxPool2D(3, 2, 1), ref_pool(x, (3, 3), (2, 2), (1, 1), "max", False, True)),
+        (nn.MaxPool2D(3, 2, 1, ceil_mode=True), ref_pool(x, (3, 3), (2, 2), (1, 1), "max", True, True)),
+        (nn.AvgPool2D(3, 1, 1, count_include_pad=False), ref_pool(x, (3, 3), (1, 1), (1, 1), "avg", False, False)),
+        (nn.AvgPool2D(3, 1, 1), ref_pool(x, (3, 3), (1, 1), (1, 1), "avg", False, True)),
+        (nn.GlobalMaxPool2D(), x.max(axis=(2, 3), keepdims=True)),
+        (nn.GlobalAvgPool2D(), x.mean(axis=(2, 3), keepdims=True)),
+    ]
+    for layer, ref in cases:
+        np.testing.assert_allclose(layer(xa).asnumpy(), ref, rtol=1e-5, atol=1e-6, err_msg=repr(layer))
+    assert nn.MaxPool2D(3, 2, 1)(xa).shape == (2, 3, 3, 3)
+    assert nn.MaxPool2D(3, 2, 1, ceil_mode=True)(xa).shape == (2, 3, 4, 4)
+    x1 = nd.array(rng.standard_normal((2, 3, 8)), ctx=ctx)
+    x3 = nd.array(rng.standard_normal((1, 2, 4, 4, 4)), ctx=ctx)
+    assert nn.MaxPool1D()(x1).shape == (2, 3, 4) and nn.AvgPool1D(layout="NWC")(x1).shape == (2, 1, 8)
+    assert nn.GlobalAvgPool1D()(x1).shape == (2, 3, 1) and nn.GlobalMaxPool3D()(x3).shape == (1, 2, 1, 1, 1)
+    assert nn.AvgPool3D()(x3).shape == (1, 2, 2, 2, 2) and nn.MaxPool3D(ceil_mode=True)(x3).shape == (1, 2, 2, 2, 2)
+    with pytest.raises(AssertionError, match="Only NCHW and NHWC layouts are valid for 2D Pooling"):
+        nn.MaxPool2D(layout="NCW")

@@ -1,0 +1,54 @@
+"""Dropout, Embedding, Flatten, ReflectionPad2D layers (spec/layers.md §4, §6)."""
+import numpy as np
+import pytest
+
+import ndx as mx
+from ndx import autograd, nd
+from ndx.gluon import nn
+
+
+def test_dropout_active_iff_training(ctx):
+    d = nn.Dropout(0.25)
+    assert repr(d) == "Dropout(p = 0.25, axes=())"
+    x = nd.ones((50, 40), ctx=ctx)
+    np.testing.assert_array_equal(d(x).asnumpy(), 1)
+    with autograd.record(train_mode=False):
+        np.testing.assert_array_equal(d(x).asnumpy(), 1)
+    for scope in (autograd.record, autograd.train_mode):
+        with scope():
+            y = d(x).asnumpy()
+        assert set(np.unique(y)) == {0, np.float32(1.3333334)}
+    with autograd.train_mode():
+        rows = nn.Dropout(0.5, axes=(1,))(x).asnumpy()
+        zero_rate = nn.Dropout(0)(x).asnumpy()
+    assert all(len(set(r)) == 1 for r in rows)
+    np.testing.assert_array_equal(zero_rate, 1)
+
+
+def test_embedding(ctx, rng):
+    with mx.name.NameManager():
+        emb = nn.Embedding(3, 4, sparse_grad=True)
+    assert repr(emb) == "Embedding(3 -> 4, float32)"
+    assert emb.weight.name == "embedding0_weight" and emb.weight.shape == (3, 4)
+    emb.initialize(ctx=ctx)
+    w = rng.standard_normal((3, 4)).astype(np.float32)
+    emb.weight.set_data(nd.array(w))
+    idx = nd.array([[0, 2, 5], [-1, 1.7, 2]], ctx=ctx)
+    with autograd.record():
+        y = emb(idx)
+    y.backward()
+    assert y.shape == (2, 3, 4)
+    np.testing.assert_allclose(y.asnumpy(), w[[[0, 2, 2], [0, 1, 2]]])
+    np.testing.assert_array_equal(emb.weight.grad().asnumpy(), np.array([2, 1, 3])[:, None] * np.ones((3, 4)))
+
+
+def test_flatten_and_reflection_pad(ctx, rng):
+    f = nn.Flatten()
+    assert repr(f) == "Flatten"
+    assert f(nd.ones((2, 3, 4), ctx=ctx)).shape == (2, 12)
+    assert f(nd.ones((2,), ctx=ctx)).shape == (2, 1)
+    pad = nn.ReflectionPad2D(2)
+    assert repr(pad) == "ReflectionPad2D(\n\n)"
+    x = rng.standard_normal((1, 2, 4, 5)).astype(np.float32)
+    np.testing.assert_array_equal(pad(nd.array(x, ctx=ctx)).asnumpy(),
+                                  np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)), mode="reflect"))
