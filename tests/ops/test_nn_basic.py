@@ -1,0 +1,36 @@
+"""nd.FullyConnected / nd.Activation against numpy, and their gradients (central differences)."""
+import numpy as np
+import pytest
+
+from ndx import nd
+from ndx.base import MXNetError
+from ndx.test_utils import check_numeric_gradient
+
+
+@pytest.mark.parametrize("flatten,shape", [(True, (2, 3, 2)), (False, (2, 3, 4)), (True, (3, 4))])
+def test_fully_connected_forward_and_gradient(ctx, flatten, shape):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    in_units = int(np.prod(shape[1:])) if flatten else shape[-1]
+    w = rng.standard_normal((5, in_units))
+    b = rng.standard_normal(5)
+    out = nd.FullyConnected(nd.array(x, ctx=ctx), nd.array(w, ctx=ctx), nd.array(b, ctx=ctx), num_hidden=5,
+                            flatten=flatten)
+    x2 = x.reshape(shape[0], -1) if flatten else x
+    np.testing.assert_allclose(out.asnumpy(), x2 @ w.T + b, rtol=1e-5, atol=1e-5)
+    check_numeric_gradient(lambda a, ww, bb: nd.FullyConnected(a, ww, bb, num_hidden=5, flatten=flatten),
+                           [x, w, b], ctx=ctx)
+    check_numeric_gradient(lambda a, ww: nd.FullyConnected(a, ww, num_hidden=5, no_bias=True, flatten=flatten),
+                           [x, w], ctx=ctx)
+
+
+def test_fully_connected_shape_error():
+    with pytest.raises(MXNetError) as e:
+        nd.FullyConnected(nd.ones((2, 30)), nd.ones((3, 20)), nd.ones((3,)), num_hidden=3)
+    assert str(e.value) == "MXNetError: Shape inconsistent, Provided = [3,20], inferred shape=(3,30)"
+
+
+@pytest.mark.parametrize("act", ["relu", "sigmoid", "tanh", "softrelu", "softsign"])
+def test_activation_gradient(ctx, act):
+    x = np.array([[-2.0, -0.5, 0.3, 0.5, 2.0]])
+    check_numeric_gradient(lambda a: nd.Activation(a, act_type=act), [x], ctx=ctx)
