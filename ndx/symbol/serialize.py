@@ -108,17 +108,19 @@ def from_json(text):
 def _upgrade(nodes, version):
     """MXNet's legacy upgrades: hidden keys without underscores, missing aux inputs, argmax axis -1."""
     for node in nodes:
+        moves = []
         for key in list(node.attrs):
             if key in _HIDDEN:
                 node.attrs[f"__{key}__"] = node.attrs.pop(key)
                 continue
             for hidden in _HIDDEN:
                 if key.endswith("_" + hidden) and not node.is_var:
-                    slot = key[: -len(hidden) - 1]
-                    value = node.attrs.pop(key)
-                    for child in _inputs_named(node, slot):
-                        child.attrs[f"__{hidden}__"] = value
+                    moves.append((key[: -len(hidden) - 1], hidden, node.attrs.pop(key)))
                     break
+        node._parsed = None
+        for slot, hidden, value in moves:
+            for child in _inputs_named(node, slot):
+                child.attrs[f"__{hidden}__"] = value
     if version < 900:
         for node in nodes:
             spec = node.spec
