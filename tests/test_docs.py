@@ -45,3 +45,12 @@ def test_block_extraction_finds_code():
     assert len(blocks) > 3
     first_line, code = blocks[0]
     assert page.read_text(encoding="utf-8").splitlines()[first_line - 1] == code.splitlines()[0]
+
+
+def test_quickstart_example_runs(monkeypatch, tmp_path, capsys):
+    import runpy
+    script = DOCS.parent / "examples" / "quickstart.py"
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(script), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "=== Autograd" in out and "learned w:" in out
