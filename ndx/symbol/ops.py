@@ -49,6 +49,11 @@ def _attr_strings(spec, kwargs, where):
     return out
 
 
+# initializers MXNet's ops put on the variables wired into these input slots
+_INPUT_INIT = {("BatchNorm", "moving_mean"): '["zero", {}]', ("BatchNorm", "moving_var"): '["one", {}]',
+               ("LeakyReLU", "gamma"): '["Constant", {"value": 0.25}]'}
+
+
 def make_function(op_name):
     """The ``sym.<op_name>`` function: inputs positional or by slot name, attributes by keyword."""
     spec = registry.get(op_name)
@@ -101,15 +106,17 @@ def make_function(op_name):
                 s = sym_kwargs.pop(slot, None)
             if s is None:
                 extra = {k: v for k, v in strings.items()}
-                if canonical == "BatchNorm" and slot in ("moving_mean", "moving_var"):
-                    extra = {"__init__": '["zero", {}]' if slot == "moving_mean" else '["one", {}]'}
-                elif canonical == "BatchNorm":
+                if canonical == "BatchNorm":
                     extra = {}
                 s = var(f"{node_name}_{slot}", attr=extra)
             if len(s._outputs) != 1:
                 raise MXNetError(f"{op_name}: input '{slot}' must be a single-output Symbol, "
                                  f"got a group of {len(s._outputs)}")
-            inputs.append(s._outputs[0])
+            entry = s._outputs[0]
+            hint = _INPUT_INIT.get((canonical, slot))
+            if hint and entry[0].is_var and "__init__" not in entry[0].attrs:
+                entry[0].attrs["__init__"] = hint
+            inputs.append(entry)
         if sym_kwargs:
             raise MXNetError(f"{op_name} has no input named {', '.join(sorted(sym_kwargs))}")
         node_attrs = dict(strings)
