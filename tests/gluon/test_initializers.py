@@ -11,6 +11,12 @@ from ndx import init, nd
 from ndx.gluon import nn
 
 
+@pytest.fixture(autouse=True)
+def fresh_names():
+    with mx.name.NameManager():
+        yield
+
+
 def _fill(initializer, shape, ctx, name="x_weight"):
     arr = nd.zeros(shape, ctx=ctx)
     initializer(init.InitDesc(name), arr)
