@@ -26,10 +26,9 @@ def out_size(size, k, s, d, p):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def _cols(xp, x, kernel, stride, dilate, pad, groups):
-    """Column buffer ``(G, Cg*K, n*P)`` of a channel-first chunk ``x`` (n, C, *S)."""
+def _windows(xp, x, kernel, stride, dilate, pad):
+    """Strided window view ``(n, C, *O, *K)`` of a channel-first chunk ``x`` (n, C, *S), zero padded."""
     nd = len(kernel)
-    n, c = x.shape[:2]
     if any(pad):
         x = xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad))
     ext = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilate))
@@ -37,11 +36,28 @@ def _cols(xp, x, kernel, stride, dilate, pad, groups):
     if any(s != 1 for s in stride) or any(d != 1 for d in dilate):
         win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
                   + tuple(slice(None, None, d) for d in dilate)]
+    return win
+
+
+def _cols(xp, x, kernel, stride, dilate, pad, groups):
+    """Column buffer ``(G, Cg*K, n*P)`` (one GEMM per group over the whole chunk): the backward's layout."""
+    nd = len(kernel)
+    win = _windows(xp, x, kernel, stride, dilate, pad)
+    n, c = win.shape[:2]
     osz = win.shape[2:2 + nd]
-    # (n, C, *O, *K) -> (C, *K, n, *O)
-    perm = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+    perm = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))  # (C, *K, n, *O)
     cols = win.transpose(perm).reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(osz))
     return cols, osz
+
+
+def _sample_cols(xp, x, kernel, stride, dilate, pad, groups):
+    """Column buffer ``(n, G, Cg*K, P)``: per-sample GEMMs write the output in (n, F, *O) order directly."""
+    nd = len(kernel)
+    win = _windows(xp, x, kernel, stride, dilate, pad)
+    n, c = win.shape[:2]
+    osz = win.shape[2:2 + nd]
+    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))  # (n, C, *K, *O)
+    return win.transpose(perm).reshape(n, groups, (c // groups) * math.prod(kernel), math.prod(osz))
 
 
 def _to_channel_first(x, nd):
@@ -62,9 +78,9 @@ def conv_forward(xp, x, w, kernel, stride, dilate, pad, groups):
     wm = w.reshape(groups, f // groups, -1)
     step = _chunk(n, c * math.prod(kernel) * math.prod(osz) * x.dtype.itemsize)
     for a in range(0, n, step):
-        cols, _ = _cols(xp, x[a:a + step], kernel, stride, dilate, pad, groups)
-        y = xp.matmul(wm, cols)  # (G, Fg, m*P)
-        out[a:a + step] = y.reshape((f, -1) + osz).transpose((1, 0) + tuple(range(2, 2 + nd)))
+        cols = _sample_cols(xp, x[a:a + step], kernel, stride, dilate, pad, groups)
+        dst = out[a:a + step]
+        xp.matmul(wm, cols, out=dst.reshape(dst.shape[0], groups, f // groups, -1))
     return out
 
 

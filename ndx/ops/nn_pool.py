@@ -1,6 +1,6 @@
 """Pooling (max, avg, sum, lp), 1-, 2- and 3-D, channel-first core, forward and backward.
 
-The padded input is viewed as strided windows ``(N, C, *O, *K)``. Max pooling ignores padding (pads
+Computed with one strided slice of the padded input per kernel offset. Max pooling ignores padding (pads
 with the dtype's lowest value, so a window lying wholly in the padding yields it, as MXNet does) and
 sends each window's gradient to its first maximum. Average pooling divides by the window clipped to
 the padded extent (``count_include_pad``) or to the real cells. Windows of the ``full`` (ceil)
@@ -34,14 +34,21 @@ def _geometry(shape, kernel, stride, pad, convention):
     return tuple(osz), tuple(pads)
 
 
-def _windows(xp, x, kernel, stride, pads, fill):
-    nd = len(kernel)
+def _padded(xp, x, pads, fill):
     if any(lo or hi for lo, hi in pads):
-        x = xp.pad(x, ((0, 0), (0, 0)) + pads, mode="constant", constant_values=fill)
-    win = xp.lib.stride_tricks.sliding_window_view(x, tuple(kernel), axis=tuple(range(2, 2 + nd)))
-    if any(s != 1 for s in stride):
-        win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)]
-    return win
+        return xp.pad(x, ((0, 0), (0, 0)) + pads, mode="constant", constant_values=fill)
+    return x
+
+
+def _offsets(kernel, stride, osz):
+    """(flat index, strided slice) of every kernel offset: the cells each window reads at that offset."""
+    for j, offs in enumerate(itertools.product(*[range(k) for k in kernel])):
+        yield j, offs, (slice(None), slice(None)) + tuple(
+            slice(o, o + s * (m - 1) + 1, s) for o, s, m in zip(offs, stride, osz))
+
+
+def _lowest(xp, dtype):
+    return xp.finfo(dtype).min if dtype.kind == "f" else xp.iinfo(dtype).min
 
 
 def _divisor(xp, shape, kernel, stride, pad, pads, osz, count_include_pad, dtype):
@@ -61,57 +68,68 @@ def _divisor(xp, shape, kernel, stride, pad, pads, osz, count_include_pad, dtype
 
 
 def _fwd(xp, x, kernel, stride, pad, pool_type, convention, count_include_pad, p_value):
-    nd = len(kernel)
+    # one elementwise pass per kernel offset over the output: far faster than reducing a window view
     osz, pads = _geometry(x.shape[2:], kernel, stride, pad, convention)
-    red = tuple(range(2 + nd, 2 + 2 * nd))
-    if pool_type == "max":
-        win = _windows(xp, x, kernel, stride, pads, xp.finfo(x.dtype).min if x.dtype.kind == "f" else 0)
-        return win.max(axis=red)
-    win = _windows(xp, x, kernel, stride, pads, 0)
+    xp_ = _padded(xp, x, pads, _lowest(xp, x.dtype) if pool_type == "max" else 0)
+    y = None
+    for _, _, idx in _offsets(kernel, stride, osz):
+        v = xp_[idx]
+        if pool_type == "lp":
+            v = v * v if p_value == 2 else abs(v) ** p_value
+        if y is None:
+            y = v.copy()
+        elif pool_type == "max":
+            xp.maximum(y, v, out=y)
+        else:
+            y += v
     if pool_type == "lp":
-        y = (abs(win) ** p_value).sum(axis=red) if p_value != 2 else (win * win).sum(axis=red)
         return (y ** (1.0 / p_value)).astype(x.dtype, copy=False)
-    y = win.sum(axis=red)
     if pool_type == "avg":
         y /= _divisor(xp, x.shape[2:], kernel, stride, pad, pads, osz, count_include_pad, x.dtype)
     return y
 
 
-def _scatter(xp, contribs, x_shape, kernel, stride, pads, osz):
-    """Sum per-offset contributions ``contribs(offs)`` (N, C, *O) back into the input (N, C, *S)."""
-    sp = tuple(s + lo + hi for s, (lo, hi) in zip(x_shape[2:], pads))
-    dxp = None
-    for j, offs in enumerate(itertools.product(*[range(k) for k in kernel])):
-        c = contribs(j, offs)
-        if dxp is None:
-            dxp = xp.zeros(x_shape[:2] + sp, dtype=c.dtype)
-        idx = (slice(None), slice(None)) + tuple(
-            slice(o, o + s * (m - 1) + 1, s) for o, s, m in zip(offs, stride, osz))
-        dxp[idx] += c
-    inner = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, x_shape[2:]))
-    return dxp[inner]
-
-
 def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, count_include_pad, p_value):
     x = inputs[0]
-    nd = len(kernel)
     osz, pads = _geometry(x.shape[2:], kernel, stride, pad, convention)
+    sp = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
+    # windows that tile the padded input exactly are disjoint and cover it: plain assignment suffices
+    tiled = all(s == k and n == o * k for s, k, n, o in zip(stride, kernel, sp, osz))
+    dxp = (xp.empty if tiled else xp.zeros)(x.shape[:2] + sp, dtype=g.dtype)
     if pool_type == "max":
-        win = _windows(xp, x, kernel, stride, pads, xp.finfo(x.dtype).min if x.dtype.kind == "f" else 0)
-        first = win.reshape(win.shape[:2 + nd] + (-1,)).argmax(axis=-1)
-        return (_scatter(xp, lambda j, offs: g * (first == j), x.shape, kernel, stride, pads, osz),)
-    if pool_type == "lp":
-        win = _windows(xp, x, kernel, stride, pads, 0)
+        # each window's gradient goes to its first maximum (MXNet's tie rule)
+        xp_ = _padded(xp, x, pads, _lowest(xp, x.dtype))
+        best, arg = None, None
+        for j, _, idx in _offsets(kernel, stride, osz):
+            v = xp_[idx]
+            if best is None:
+                best, arg = v.copy(), xp.zeros(v.shape, dtype="int32")
+                continue
+            upd = v > best
+            xp.putmask(arg, upd, j)
+            xp.maximum(best, v, out=best)
+        for j, _, idx in _offsets(kernel, stride, osz):
+            if tiled:
+                xp.multiply(g, arg == j, out=dxp[idx])
+            else:
+                dxp[idx] += g * (arg == j)
+    elif pool_type == "lp":
+        xp_ = _padded(xp, x, pads, 0)
         # d/dx (sum |x|^p)^(1/p) = |x|^(p-1) sign(x) / y^(p-1)
         scale = g / xp.where(y == 0, 1, y) ** (p_value - 1)
-        part = xp.abs(win) ** (p_value - 1) * xp.sign(win)
-
-        def contrib(j, offs):
-            return scale * part[(Ellipsis,) + offs]
-        return (_scatter(xp, contrib, x.shape, kernel, stride, pads, osz).astype(x.dtype, copy=False),)
-    if pool_type == "avg":
-        g = g / _divisor(xp, x.shape[2:], kernel, stride, pad, pads, osz, count_include_pad, g.dtype)
-    return (_scatter(xp, lambda j, offs: g, x.shape, kernel, stride, pads, osz),)
+        for _, _, idx in _offsets(kernel, stride, osz):
+            v = xp_[idx]
+            dxp[idx] += (scale * xp.abs(v) ** (p_value - 1) * xp.sign(v)).astype(dxp.dtype, copy=False)
+    else:
+        if pool_type == "avg":
+            g = g / _divisor(xp, x.shape[2:], kernel, stride, pad, pads, osz, count_include_pad, g.dtype)
+        for _, _, idx in _offsets(kernel, stride, osz):
+            if tiled:
+                dxp[idx] = g
+            else:
+                dxp[idx] += g
+    inner = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, x.shape[2:]))
+    return (dxp[inner],)
 
 
 pooling = Op("Pooling", _fwd, _bwd)
