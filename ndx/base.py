@@ -1,8 +1,8 @@
 """Errors and small helpers shared by every layer of ndx."""
 
 
-class MXNetError(Exception):
-    """Raised where MXNet raises ``MXNetError`` (same name, so ``except mx.base.MXNetError`` works)."""
+class MXNetError(RuntimeError):
+    """Raised where MXNet raises ``MXNetError`` (same name and base, so ``except mx.base.MXNetError`` works)."""
 
 
 NDXError = MXNetError

@@ -9,3 +9,6 @@ try:  # SymbolBlock, and HybridBlock.export attached by it (ndx/gluon/symbol_blo
 except ModuleNotFoundError as _e:  # only a missing file is tolerated, never an error inside it
     if _e.name != __name__ + ".symbol_block":
         raise
+from . import checkpoint as _checkpoint  # noqa: E402  (save_parameters / load_parameters / ParameterDict.save)
+
+_checkpoint.install()
