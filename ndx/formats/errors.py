@@ -31,7 +31,7 @@ class FormatError(MXNetError, ValueError):
         text = message if offset is None else f"{message} at offset {offset}"
         super().__init__(": ".join(parts + [text]))
 
-    def __reduce__(self):  # keep the keyword-only fields through copy/pickle by callers
+    def __reduce__(self):  # keeps the keyword-only fields through copy.copy and multiprocessing
         return (_rebuild, (self.reason, self.filename, self.record, self.key, self.field, self.offset))
 
 

@@ -11,6 +11,7 @@ read-only views of one memory map). Nothing is allocated before the whole file h
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import mmap as _mmap
@@ -397,13 +398,18 @@ def load(path, mmap=False, *, dense=True, keys=None):
     name = os.fspath(path)
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
-        if mmap and size:
-            buf = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
-            src = _Source(name, buf=buf)
-        else:
+        if not (mmap and size):
             src = _Source(name, f=f)
-        info = _parse(src)
-        return _load_records(src, info, keys, dense, view=bool(mmap))
+            return _load_records(src, _parse(src), keys, dense, view=False)
+        buf = _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ)
+        src = _Source(name, buf=buf)
+        try:
+            return _load_records(src, _parse(src), keys, dense, view=True)
+        except BaseException:
+            with contextlib.suppress(BufferError):  # views made before the error may pin it
+                src.buf.release()
+                buf.close()
+            raise
 
 
 def loads(buffer, *, dense=True, name="<buffer>"):

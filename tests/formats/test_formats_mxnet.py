@@ -1,6 +1,7 @@
 """The MXNet NDArray list format: round trips, writer rules and corrupt-file errors."""
 from __future__ import annotations
 
+import copy
 import struct
 import tracemalloc
 
@@ -220,6 +221,8 @@ def test_corrupt_file_errors_name_field_and_offset(tmp_path, case):
         assert str(e.value).startswith(str(p) + ": ")
         assert (e.value.record, e.value.field, e.value.offset) == (record, field, offset)
         assert isinstance(e.value, ValueError)
+        clone = copy.copy(e.value)
+        assert str(clone) == str(e.value) and (clone.record, clone.offset) == (record, offset)
     with pytest.raises(FormatError, match=pattern):
         mxnet.loads(data)
 
