@@ -70,6 +70,22 @@ def opt_shape(s):
 opt_shape.kind = "Shape or None"
 
 
+def opt_tuple(s):
+    """``"(None, 2)"`` -> (None, 2): the begin/end/step tuples of ``slice``."""
+    v = s.strip()
+    if not (v[:1] in "([" and v[-1:] in ")]"):
+        raise ValueError(f"expect tuple of <int or None> but value='{s}'")
+    out = []
+    for t in v[1:-1].split(","):
+        t = t.strip()
+        if t:
+            out.append(None if t == "None" else integer(t))
+    return tuple(out)
+
+
+opt_tuple.kind = "tuple of <int or None>"
+
+
 def axis(s):
     """``"None"`` -> None, ``"1"`` -> 1, ``"(1, 2)"`` -> (1, 2)."""
     v = s.strip()

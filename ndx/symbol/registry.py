@@ -43,7 +43,7 @@ class OpSpec:
         return self._hidden(a) if self._hidden else self.num_outputs(a)
 
     def output_names(self, a):
-        n = self.num_outputs(a)
+        n = 1 if self.generic else self.num_outputs(a)
         if self._output_names:
             return list(self._output_names(a))[:n]
         return ["output"] if n == 1 else [f"output{i}" for i in range(n)]
@@ -186,9 +186,30 @@ def _softmax_like(name):
         if a.get("dtype") is not None:
             kw["dtype"] = a["dtype"]
         if a.get("use_length"):
-            return getattr(nd, name)(ins[0], length=ins[1], use_length=True, **kw)
+            return _softmax_length(nd, ins[0], ins[1], a)
         return getattr(nd, name)(ins[0], **kw)
     return compute
+
+
+def _softmax_length(nd, x, length, a):
+    """softmax over the first ``length`` positions along ``axis``; the rest are 0 (MXNet's use_length)."""
+    ax = a["axis"] % x.ndim
+    shape = [1] * x.ndim
+    shape[ax] = x.shape[ax]
+    pos = nd.arange(x.shape[ax], ctx=x.context, dtype=x.dtype).reshape(shape)
+    keep = nd.broadcast_lesser(pos, nd.expand_dims(length.astype(x.dtype), axis=ax))
+    t = a["temperature"] or 1.0
+    z = nd.broadcast_sub(x / t, nd.max(x / t, axis=ax, keepdims=True))
+    e = nd.broadcast_mul(nd.exp(z), keep)
+    den = nd.sum(e, axis=ax, keepdims=True)
+    return nd.broadcast_div(e, den + nd.broadcast_equal(den, nd.zeros_like(den)))  # length 0: all zeros
+
+
+def _softmax_activation(nd, ins, a):
+    x = ins[0]
+    if a["mode"] == "channel":
+        return nd.softmax(x, axis=1)
+    return nd.softmax(x.reshape((x.shape[0], -1)), axis=1).reshape(x.shape)
 
 
 def _softmax_output(nd, ins, a):
@@ -209,8 +230,8 @@ def _embedding(nd, ins, a):
 
 def _layernorm(nd, ins, a):
     fn = getattr(nd, "LayerNorm", None)
-    if fn is not None:
-        return fn(*ins, axis=a["axis"], eps=a["eps"], output_mean_var=a["output_mean_var"])
+    if fn is not None and not a["output_mean_var"]:
+        return fn(*ins, axis=a["axis"], eps=a["eps"])
     x, g, b = ins
     ax = a["axis"] % x.ndim
     mean = nd.mean(x, axis=ax, keepdims=True)
@@ -219,7 +240,8 @@ def _layernorm(nd, ins, a):
     y = nd.broadcast_div(c, nd.sqrt(var + a["eps"]))
     bshape = [1] * x.ndim
     bshape[ax] = x.shape[ax]
-    return nd.broadcast_add(nd.broadcast_mul(y, g.reshape(bshape)), b.reshape(bshape))
+    out = nd.broadcast_add(nd.broadcast_mul(y, g.reshape(bshape)), b.reshape(bshape))
+    return [out, mean, nd.sqrt(var + a["eps"])] if a["output_mean_var"] else out
 
 
 def _concat(nd, ins, a):
@@ -381,6 +403,14 @@ _add("SoftmaxOutput", ("data", "label"),
       "smooth_alpha": (_F, 0.0)},
      _softmax_output,
      params=lambda a, shapes: {1: shapes[0][:1] + shapes[0][2:] if a["multi_output"] else shapes[0][:-1]})
+_add("SoftmaxActivation", ("data",), {"mode": (A.enum("instance", "channel"), "instance")},
+     _softmax_activation)
+_add("LogisticRegressionOutput", ("data", "label"), {"grad_scale": (_F, 1.0)},
+     lambda nd, ins, a: nd.sigmoid(ins[0]), params=lambda a, shapes: {1: shapes[0]})
+_add("LinearRegressionOutput", ("data", "label"), {"grad_scale": (_F, 1.0)},
+     lambda nd, ins, a: nd.identity(ins[0]), params=lambda a, shapes: {1: shapes[0]})
+_add("slice", ("data",), {"begin": (A.opt_tuple, REQ), "end": (A.opt_tuple, REQ), "step": (A.opt_tuple, ())},
+     lambda nd, ins, a: nd.slice(ins[0], begin=a["begin"], end=a["end"], step=a["step"] or None))
 _add("Embedding", ("data", "weight"),
      {"input_dim": (_I, REQ), "output_dim": (_I, REQ), "dtype": (A.text, "float32"),
       "sparse_grad": (_B, False)},
@@ -419,9 +449,13 @@ _GENERIC = {"argmax": "argmax", "argmin": "argmin", "norm": "norm", "where": "wh
             "UpSampling": "UpSampling", "L2Normalization": "L2Normalization", "InstanceNorm": "InstanceNorm",
             "GroupNorm": "GroupNorm", "LRN": "LRN", "SequenceMask": "SequenceMask",
             "SequenceLast": "SequenceLast", "SequenceReverse": "SequenceReverse",
-            "SoftmaxActivation": "SoftmaxActivation"}
+            "softmax_cross_entropy": "softmax_cross_entropy"}
 for _n, _fn in _GENERIC.items():
     _TABLE.setdefault(_n, OpSpec(_n, (), {}, _nd(_fn), generic=True))
+    _TABLE[_n].nd_name = _fn
+# output names MXNet gives these (their registry lists a second output that is hidden here)
+_TABLE["sort"]._output_names = lambda a: ["output0"]
+_TABLE["topk"]._output_names = lambda a: ["output0" if a.get("ret_typ") in ("value", "both") else "output"]
 
 # aliases users may call (``F.concat``): the graph always stores the canonical name
 ALIASES = {"concat": "Concat", "split": "SliceChannel", "reshape": "Reshape", "flatten": "Flatten",
@@ -434,11 +468,23 @@ def canonical(name):
     return ALIASES.get(name, name)
 
 
+def _available(spec):
+    """Generic entries count only when ``nd`` has their function (some NN ops are optional)."""
+    if not spec.generic:
+        return True
+    ok = getattr(spec, "_available", None)
+    if ok is None:
+        from .. import ndarray
+        ok = spec._available = hasattr(ndarray, spec.nd_name)
+    return ok
+
+
 def get(name):
     """The spec of op ``name`` (canonical or alias), or None when ndx cannot run it."""
-    return _TABLE.get(canonical(name))
+    spec = _TABLE.get(canonical(name))
+    return spec if spec is not None and _available(spec) else None
 
 
 def supported():
     """Names of every operator a graph may use."""
-    return sorted(_TABLE)
+    return sorted(n for n, spec in _TABLE.items() if _available(spec))

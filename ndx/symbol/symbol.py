@@ -41,7 +41,12 @@ class Node:
         if self.is_var:
             return 1
         spec = self.spec
-        return spec.num_outputs(self.parsed()) if spec is not None else 1
+        if spec is None or spec.generic:
+            return 1
+        try:
+            return spec.num_outputs(self.parsed())
+        except ValueError:  # reported by check_graph
+            return 1
 
     def input_names(self):
         """Names of the op's input slots (``data``, ``weight``...), as many as the node has inputs."""
@@ -239,7 +244,10 @@ def _entry_name(node, index):
     if node.is_var:
         return node.name
     spec = node.spec
-    names = spec.output_names(node.parsed()) if spec is not None else ["output"]
+    try:
+        names = spec.output_names(node.parsed()) if spec is not None else ["output"]
+    except ValueError:
+        names = ["output"]
     return f"{node.name}_{names[index] if index < len(names) else f'output{index}'}"
 
 
