@@ -98,11 +98,8 @@ def main():
     ctx = mx.gpu(0) if args.gpu else mx.cpu()
     net, acc = train(epochs=args.epochs, ctx=ctx)
     print(f"final held-out accuracy: {acc:.3f}")
-    if hasattr(net, "save_parameters"):
-        save_and_reload(net, ctx)
-        print("parameters saved and reloaded: predictions identical")
-    else:  # Block.save_parameters is being added to ndx.gluon; until then the example stops here
-        print("save_parameters not available in this ndx build; skipping save/reload")
+    save_and_reload(net, ctx)
+    print("parameters saved and reloaded: predictions identical")
 
 
 if __name__ == "__main__":

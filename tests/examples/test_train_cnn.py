@@ -2,8 +2,6 @@
 import importlib.util
 from pathlib import Path
 
-import pytest
-
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "train_cnn.py"
 
 
@@ -22,6 +20,4 @@ def test_cnn_example_learns(ctx):
 def test_cnn_example_save_and_reload(ctx):
     example = _load()
     net, _ = example.train(epochs=1, n_train=32, n_test=8, ctx=ctx, verbose=False)
-    if not hasattr(net, "save_parameters"):
-        pytest.skip("Block.save_parameters is not in this ndx build yet (gluon core engineer)")
     example.save_and_reload(net, ctx)

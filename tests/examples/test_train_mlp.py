@@ -2,8 +2,6 @@
 import importlib.util
 from pathlib import Path
 
-import pytest
-
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "train_mlp.py"
 
 
@@ -23,6 +21,4 @@ def test_mlp_example_converges(ctx):
 def test_mlp_example_save_and_reload(ctx):
     example = _load()
     net, _ = example.train(epochs=1, samples_per_class=10, ctx=ctx, verbose=False)
-    if not hasattr(net, "save_parameters"):
-        pytest.skip("Block.save_parameters is not in this ndx build yet (gluon core engineer)")
     example.save_and_reload(net, ctx)
