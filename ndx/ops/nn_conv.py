@@ -12,7 +12,7 @@ import math
 
 from .op import Op
 
-COL_BYTES = 16 << 20  # upper bound of one chunk's column buffer
+COL_BYTES = 4 << 20  # upper bound of one chunk's column buffer
 
 
 def _chunk(n, per_sample):
