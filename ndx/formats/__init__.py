@@ -109,3 +109,8 @@ def save_arrays(path, data, format=None, metadata=None) -> None:
 def scan(path) -> FileInfo:
     """Header-only description of a file of any format (keys, shapes, dtypes, offsets where known)."""
     return _reader(path).scan(path)
+
+# conversion utilities behind the `ndx` command (ndx/cli.py)
+from .convert import convert  # noqa: E402
+from .inspection import inspect  # noqa: E402
+from .diff import diff  # noqa: E402
