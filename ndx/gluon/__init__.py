@@ -12,3 +12,4 @@ except ModuleNotFoundError as _e:  # only a missing file is tolerated, never an 
 from . import checkpoint as _checkpoint  # noqa: E402  (save_parameters / load_parameters / ParameterDict.save)
 
 _checkpoint.install()
+from . import model_zoo  # noqa: E402,F401  (gluon.model_zoo, as in MXNet)
