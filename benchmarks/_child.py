@@ -272,6 +272,9 @@ def probe(lib):
             info["version"] = torch.__version__
             info["num_threads"] = torch.get_num_threads()
             info["parallel_info"] = torch.__config__.parallel_info()
+            import re
+            m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+            info["blas_info"] = m.group(1) if m else None
             try:
                 import safetensors
                 info["safetensors"] = safetensors.__version__

@@ -109,6 +109,9 @@ def describe(probes, unset_env, noise=None):
         "python": sys.version.split()[0],
         "runner_executable": sys.executable,
         "env_unset_for_children": unset_env,
-        "blas": {lib: blas_summary(p) for lib, p in probes.items() if isinstance(p, dict)},
+        "blas": {lib: ("%s (torch BLAS_INFO; numpy beside it: %s)" % (p["blas_info"],
+                                                                      blas_summary(p))
+                       if p.get("blas_info") else blas_summary(p))
+                 for lib, p in probes.items() if isinstance(p, dict)},
         "noise": noise or {},
     }

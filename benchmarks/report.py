@@ -1,5 +1,5 @@
 """Markdown tables and the PNG chart, from the JSON document the runner builds."""
-from .common import LIB_LABELS, LIBS, NOT_APPLICABLE, RATIO_REFS, fmt_time
+from .common import LIB_LABELS, LIBS, NO_DEVICE, NOT_APPLICABLE, RATIO_REFS, fmt_time
 from .machine import blas_summary
 
 
@@ -40,7 +40,8 @@ def _lib_line(doc, lib):
     if blas:
         bits.append(blas)
     if lib == "torch":
-        bits.append("%s threads" % info.get("num_threads"))
+        bits = [str(info.get("version")), "BLAS %s" % info.get("blas_info", "?"),
+                "%s threads" % info.get("num_threads")]
         if info.get("torchvision"):
             bits.append("torchvision %s" % info["torchvision"])
     if info.get("safetensors") and lib in ("numpy", "torch"):
@@ -174,7 +175,10 @@ def plot(doc, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    libs = [lib for lib in LIBS if lib in doc["libraries"]]
+    # columns with at least one measured cell (a peer that is missing everywhere has no bars)
+    libs = [lib for lib in LIBS if lib in doc["libraries"] and any(
+        cells.get(lib, {}).get("status") == "ok"
+        for r in doc["areas"].values() for cells in r["cells"].values())]
     colors = {"ndx": "#d62728", "ndx-gpu": "#ff9896", "numpy": "#1f77b4",
               "torch": "#ff7f0e", "mxnet": "#2ca02c"}
     areas = [(a, r) for a, r in doc["areas"].items()
@@ -199,15 +203,15 @@ def plot(doc, path):
                             label=LIB_LABELS[lib] if i == 0 else None)
                     ax.text(c["median"], y, " " + fmt_time(c["median"]), va="center",
                             fontsize=6)
-                elif c.get("status") not in (None, NOT_APPLICABLE):
+                elif c.get("status") not in (None, NOT_APPLICABLE, NO_DEVICE):
                     ax.text(0, y, " %s: %s" % (LIB_LABELS[lib], c["status"]), va="center",
                             fontsize=6, color="grey", transform=ax.get_yaxis_transform())
         ax.set_yticks(range(len(labels)))
         ax.set_yticklabels(labels, fontsize=7)
-        ax.invert_yaxis()
+        ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.set_xscale("log")
         ax.set_title(res.get("title", area), fontsize=9, loc="left")
-        ax.tick_params(axis="x", labelsize=7)
+        ax.tick_params(axis="x", which="both", labelsize=7)
         ax.set_xlabel("median seconds per op/step (log)", fontsize=7)
     handles = {}
     for ax in axes[:, 0]:
