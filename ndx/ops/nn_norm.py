@@ -56,14 +56,16 @@ def _bn_bwd(xp, gy, inputs, y, saved, eps, momentum, fix_gamma, use_global_stats
     axes, bshape = _bn_geometry(x, axis)
     xhat = (x - mean) * rstd
     g = xp.ones(bshape, dtype=x.dtype) if fix_gamma else gamma.reshape(bshape).astype(x.dtype, copy=False)
-    batch = training and not use_global_stats
-    if batch:
+    if use_global_stats:
+        dx = gy * (g * rstd)
+    else:
+        # MXNet differentiates through the statistics unless use_global_stats, even in inference mode
+        # (where the "statistics" are the running ones): same formula, as observed on MXNet 1.9.1
         dx = _norm_grad(xp, gy * g, xhat, rstd, axes)
+    if training and not use_global_stats:
         # running statistics move when the gradient flows, as in MXNet's CPU build
         mmean[...] = mmean * momentum + mean.reshape(-1).astype(mmean.dtype) * (1 - momentum)
         mvar[...] = mvar * momentum + var.reshape(-1).astype(mvar.dtype) * (1 - momentum)
-    else:
-        dx = gy * (g * rstd)
     dgamma = xp.zeros_like(gamma) if fix_gamma else (gy * xhat).sum(axis=axes).astype(gamma.dtype, copy=False)
     dbeta = gy.sum(axis=axes).astype(beta.dtype, copy=False)
     return dx, dgamma, dbeta, None, None

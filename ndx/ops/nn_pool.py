@@ -7,6 +7,7 @@ the padded extent (``count_include_pad``) or to the real cells. Windows of the `
 convention may run past the padded input: the overhang is padding that never counts.
 """
 import itertools
+import math
 from .op import Op
 
 
@@ -119,9 +120,17 @@ def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, co
         scale = g / xp.where(y == 0, 1, y) ** (p_value - 1)
         for _, _, idx in _offsets(kernel, stride, osz):
             v = xp_[idx]
-            dxp[idx] += (scale * xp.abs(v) ** (p_value - 1) * xp.sign(v)).astype(dxp.dtype, copy=False)
+            part = (scale * xp.abs(v) ** (p_value - 1) * xp.sign(v)).astype(dxp.dtype, copy=False)
+            if tiled:
+                dxp[idx] = part
+            else:
+                dxp[idx] += part
     else:
-        if pool_type == "avg":
+        if pool_type == "avg" and count_include_pad:
+            # MXNet 1.9.1 (oneDNN) divides the gradient by the whole kernel size, even for a ceil-mode
+            # window running past the padded input, whose forward divided by the clipped size
+            g = g / g.dtype.type(math.prod(kernel))
+        elif pool_type == "avg":
             g = g / _divisor(xp, x.shape[2:], kernel, stride, pad, pads, osz, count_include_pad, g.dtype)
         for _, _, idx in _offsets(kernel, stride, osz):
             if tiled:

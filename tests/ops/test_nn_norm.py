@@ -33,6 +33,8 @@ def test_batchnorm_training_and_inference(ctx, rng, axis):
 
 @pytest.mark.parametrize("training", [True, False])
 def test_batchnorm_gradient(ctx, rng, training):
+    """Batch statistics in training; with use_global_stats the running ones (a true gradient). Plain
+    inference mode copies MXNet's formula, which is not the derivative (checked against MXNet data)."""
     x = rng.standard_normal((3, 2, 4))
     g, b = rng.standard_normal(2), rng.standard_normal(2)
     mm, mv = rng.standard_normal(2), rng.random(2) + 0.5
@@ -40,7 +42,7 @@ def test_batchnorm_gradient(ctx, rng, training):
     def fn(xx, gg, bb):
         with autograd.train_mode() if training else autograd.predict_mode():
             return nd.BatchNorm(xx, gg, bb, nd.array(mm, ctx=ctx, dtype=mm.dtype), nd.array(mv, ctx=ctx, dtype=mv.dtype),
-                                fix_gamma=False, eps=1e-5)
+                                fix_gamma=False, eps=1e-5, use_global_stats=not training)
     check_numeric_gradient(fn, [x, g, b], ctx=ctx, rtol=1e-3)
 
 
