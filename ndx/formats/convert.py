@@ -194,8 +194,8 @@ class ArraySource:
                                   field="data") from None
             if key in self._u16 and a.dtype == np.uint16:
                 a = a.view(BFLOAT16)
-        else:
-            a = self._handle.array(key)
+        else:  # list files store arr_0, arr_1, ...
+            a = self._handle.array(self._handle.keys[i])
         if dense and isinstance(a, mxnet.SparseArray):
             a = a.todense()
         return a
@@ -461,7 +461,10 @@ def _fetch(src, it):
 
 
 def _write_mxnet(path, src, items, as_list, bar):
-    np_shape = any(not it.sparse and len(it.info.shape) == 0 for it in items)
+    # V3 (numpy-shape) records when a 0-d array needs them, or to keep an all-V3 input's semantics
+    np_shape = (any(not it.sparse and len(it.info.shape) == 0 for it in items)
+                or (src.format == "mxnet" and bool(src.infos)
+                    and all(a.layout == "V3" for a in src.infos)))
     filename = os.fspath(path)
     heads = []
     for it in items:  # every header is built (and validated) before the file is opened
