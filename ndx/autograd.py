@@ -212,11 +212,14 @@ def _run(heads, head_grads, retain_graph, variables=None):
         backend = node.ctx._backend
         if node.n_out > 1:
             g = tuple(backend.xp.zeros_like(o) if gi is None else gi for gi, o in zip(g, node.output))
+        attrs = node.attrs
+        if node.op.masked:
+            attrs = dict(attrs, needs=tuple(parent is not None for parent, _ in node.parents))
         if not backend.needs_guard:
-            in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **node.attrs)
+            in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **attrs)
         else:
             with backend.guard(node.ctx):
-                in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **node.attrs)
+                in_grads = node.op.backward(backend.xp, g, node.inputs, node.output, node.saved, **attrs)
         for (parent, oidx), pg in zip(node.parents, in_grads):
             if parent is None:
                 continue

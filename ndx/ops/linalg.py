@@ -15,21 +15,22 @@ def _dot_fwd(xp, a, b, transpose_a, transpose_b):
     return xp.tensordot(a, b, axes=1)
 
 
-def _dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b):
+def _dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b, needs=(True, True)):
     a0, b0 = inputs
     a, b = _maybe_t(a0, transpose_a), _maybe_t(b0, transpose_b)
     if a.ndim == 1 and b.ndim == 1:
         ga, gb = g * b, g * a
     elif a.ndim == 2 and b.ndim == 2:
-        ga, gb = g @ b.T, a.T @ g
+        ga = g @ b.T if needs[0] else None
+        gb = a.T @ g if needs[1] else None
     else:
         na, nb = a.ndim - 1, b.ndim - 1
-        ga = xp.tensordot(g, b, axes=(list(range(na, na + nb)), list(range(1, 1 + nb))))
-        gb = xp.tensordot(a, g, axes=(list(range(na)), list(range(na))))
-    return _maybe_t(ga, transpose_a), _maybe_t(gb, transpose_b)
+        ga = xp.tensordot(g, b, axes=(list(range(na, na + nb)), list(range(1, 1 + nb)))) if needs[0] else None
+        gb = xp.tensordot(a, g, axes=(list(range(na)), list(range(na)))) if needs[1] else None
+    return (None if ga is None else _maybe_t(ga, transpose_a)), (None if gb is None else _maybe_t(gb, transpose_b))
 
 
-dot = Op("dot", _dot_fwd, _dot_bwd)
+dot = Op("dot", _dot_fwd, _dot_bwd, masked=True)
 
 
 def _bt(x, flag):

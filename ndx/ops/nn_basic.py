@@ -18,15 +18,15 @@ def _fc_fwd(xp, x, w, b=None, flatten=True):
     return y
 
 
-def _fc_bwd(xp, g, inputs, y, saved, flatten=True):
+def _fc_bwd(xp, g, inputs, y, saved, flatten=True, needs=(True, True, True)):
     x, w = inputs[0], inputs[1]
     x2 = x.reshape(-1, w.shape[1]) if (flatten or x.ndim != 2) else x
     g2 = g.reshape(-1, w.shape[0])
-    gx = (g2 @ w).reshape(x.shape)
-    gw = g2.T @ x2
+    gx = (g2 @ w).reshape(x.shape) if needs[0] else None  # a first layer's input needs none
+    gw = g2.T @ x2 if needs[1] else None
     if len(inputs) == 2:
         return gx, gw
-    return gx, gw, g2.sum(axis=0)
+    return gx, gw, g2.sum(axis=0) if needs[2] else None
 
 
-fully_connected = Op("FullyConnected", _fc_fwd, _fc_bwd)
+fully_connected = Op("FullyConnected", _fc_fwd, _fc_bwd, masked=True)

@@ -4,6 +4,8 @@
 multi-output ops; with ``saves=True`` it returns ``(output, saved)``). ``backward(xp, grad, inputs,
 output, saved, **attrs)`` returns one gradient per input (``None`` where an input gets none).
 ``backward=None`` marks an op as not differentiable (its outputs are constants to autograd).
+An op created with ``masked=True`` also receives ``needs``: one bool per input telling whether that
+input takes part in the graph, so expensive gradients nobody uses (a first layer's input) are skipped.
 
 Ops know nothing of NDArray or contexts: ``ndx.ndarray.dispatch.invoke`` unwraps inputs, picks
 ``xp`` from the context's backend, runs ``forward`` and records the node when autograd is on.
@@ -15,14 +17,15 @@ __all__ = ["Op", "unbroadcast"]
 class Op:
     """A named forward/backward pair."""
 
-    __slots__ = ("name", "forward", "backward", "saves", "multi_output")
+    __slots__ = ("name", "forward", "backward", "saves", "multi_output", "masked")
 
-    def __init__(self, name, forward, backward=None, saves=False, multi_output=False):
+    def __init__(self, name, forward, backward=None, saves=False, multi_output=False, masked=False):
         self.name = name
         self.forward = forward
         self.backward = backward
         self.saves = saves
         self.multi_output = multi_output
+        self.masked = masked
 
     def __repr__(self):
         return f"<Op {self.name}>"
