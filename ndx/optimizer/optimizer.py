@@ -191,10 +191,10 @@ class Optimizer:
         return weight._ctx.backend.xp, self._get_lr(index), self._get_wd(index)
 
     def _scaled_grad(self, xp, grad):
-        """``clip(rescale_grad * grad)`` as a backend array."""
+        """``clip(rescale_grad * grad)`` as a new backend array (the caller may modify it)."""
         g = grad * self.rescale_grad
         if self.clip_gradient is not None:
-            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+            xp.clip(g, -self.clip_gradient, self.clip_gradient, out=g)
         return g
 
 

@@ -37,11 +37,18 @@ class SGD(Optimizer):
         xp, lr, wd = self._prepare(index, weight)
         w = weight._data
         g = self._scaled_grad(xp, grad._data)
+        g *= lr
         if state is None:
-            w[...] = (1.0 - lr * wd) * w - lr * g
+            # (1 - lr*wd)*w - lr*g, in place: the same roundings as the expression, no temporaries
+            if wd:
+                w *= 1.0 - lr * wd
+            w -= g
         else:
             m = state._data
-            m[...] = self.momentum * m - (lr * wd) * w - lr * g
+            m *= self.momentum
+            if wd:
+                m -= (lr * wd) * w
+            m -= g
             w += m
 
 
