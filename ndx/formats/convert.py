@@ -375,7 +375,7 @@ def _plan(src, fmt, rename, strip_prefix, add_prefix, strip_arg_aux, dtype, pres
             excluded.append(key)
             continue
         name = key
-        if strip_arg_aux and name.startswith(("arg:", "aux:")):
+        if (strip_arg_aux or preset is not None) and name.startswith(("arg:", "aux:")):
             name = name[4:]
         if strip_prefix and name.startswith(strip_prefix):
             name = name[len(strip_prefix):]
@@ -611,7 +611,7 @@ def convert(source, output, *, to=None, rename=(), strip_prefix=None, add_prefix
     """Convert the checkpoint ``source`` to ``output`` (format from ``to`` or the extension).
 
     Keys go through, in this order: ``only``/``exclude`` (regexes searched in the input keys),
-    ``strip_arg_aux`` (drop ``arg:``/``aux:``), ``strip_prefix``, ``preset``
+    ``strip_arg_aux`` (drop ``arg:``/``aux:``; implied by ``preset``), ``strip_prefix``, ``preset``
     (``'mxnet-to-torch'``), ``rename`` (``'REGEX=REPLACEMENT'`` rules or ``(regex, repl)`` pairs,
     applied with ``re.sub`` in order), ``add_prefix``. Two keys ending up with one name raise
     ``ValueError`` naming both. ``dtype`` casts floating arrays only. An existing ``output``
