@@ -582,3 +582,24 @@ def waitall():
     for ctx in list(Context._interned.values()):
         if ctx._backend is not None:
             ctx._backend.synchronize(ctx)
+
+
+def _accept_graph_kwargs():
+    """Let every ``nd`` function take MXNet's symbolic-only keywords (``name=``, ``attr=``) and ignore them,
+    so ``hybrid_forward(F, ...)`` code written for ``F = mx.sym`` runs unchanged. Functions that already
+    take ``**kwargs`` are left as they are (no wrapper on their call path)."""
+    import functools
+    import inspect
+    for fname, fn in list(globals().items()):
+        if fname.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != __name__:
+            continue
+        params = inspect.signature(fn).parameters.values()
+        if any(p.kind is p.VAR_KEYWORD for p in params) or any(p.name == "name" for p in params):
+            continue
+
+        def wrapper(*args, name=None, attr=None, _fn=fn, **kwargs):
+            return _fn(*args, **kwargs)
+        globals()[fname] = functools.wraps(fn)(wrapper)
+
+
+_accept_graph_kwargs()
