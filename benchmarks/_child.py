@@ -171,6 +171,9 @@ class _Server:
         _quiesce()
         return {"status": "ok", "t": t, "number": self.number}
 
+    def probe(self, req):
+        return probe_info(self.lib)
+
     def teardown(self, req):
         self.step = self.sync = self.env = None
         gc.collect()
@@ -228,9 +231,8 @@ def prepare(req):
     _reply({"status": "ok", "fixtures": out})
 
 
-def probe(lib):
+def probe_info(lib):
     """What this interpreter has for LIB: versions, thread pools, devices."""
-    _protect_stdout()
     info = {"python": sys.version.split()[0], "executable": sys.executable}
     try:
         import numpy
@@ -304,7 +306,12 @@ def probe(lib):
         info["threadpools"] = threadpool_info()
     except Exception as exc:  # noqa: BLE001 - optional dependency (the `bench` extra)
         info["threadpools"] = "threadpoolctl unavailable (%s)" % type(exc).__name__
-    _reply(info)
+    return info
+
+
+def probe(lib):
+    _protect_stdout()
+    _reply(probe_info(lib))
 
 
 def main(argv):

@@ -181,7 +181,8 @@ def workloads(cfg):
         wl("load_safetensors", "load .safetensors",
            {"ndx": _mx_load("safetensors"), "numpy": np_load_st, "torch": t_load_st},
            notes={"numpy": "`safetensors.numpy.load_file`",
-                  "torch": "`safetensors.torch.load_file`"}),
+                  "torch": "`safetensors.torch.load_file`: tensors over the memory-mapped file, "
+                           "pages are read on first use (so this load copies nothing)"}),
         wl("save_npz", "save .npz", {"ndx": _mx_save("npz"), "numpy": np_save_npz},
            notes={"numpy": "`np.savez`"}),
         wl("load_npz", "load .npz", {"ndx": _mx_load("npz"), "numpy": np_load_npz},

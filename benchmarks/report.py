@@ -19,6 +19,35 @@ def _fmt_mb(b):
     return "%.0f MB" % (b / 2**20)
 
 
+DOCS_PREAMBLE = """# Performance
+
+ndx next to raw numpy (the floor it is built on), PyTorch CPU and MXNet 1.9.1, measured by the
+benchmark suite in `benchmarks/` (how it measures and how to read it: `benchmarks/README.md`).
+The tables below are the latest run recorded here; regenerate them with
+
+```sh
+make bench BENCH_ARGS="--docs docs/performance.md"
+```
+
+Read ratios rather than absolute times: the machine is a shared 2-core VM, and the header says how
+busy other processes kept it during the run. A ratio below 1 means ndx takes less time.
+
+"""
+
+
+def docs_page(doc):
+    """The markdown report as the docs page: a preamble, then every heading one level down."""
+    body = markdown(doc)
+    lines = []
+    for line in body.splitlines():
+        if line.startswith("#"):
+            line = "#" + line
+        if line == "## ndx benchmarks":
+            line = "## Latest run"
+        lines.append(line)
+    return DOCS_PREAMBLE + "\n".join(lines) + "\n"
+
+
 def _lib_line(doc, lib):
     info = doc["libraries"].get(lib, {})
     label = LIB_LABELS[lib]
@@ -115,7 +144,7 @@ def _area_md(area, res, libs, refs):
         for lib in libs:
             c = cells.get(lib, {"status": NOT_APPLICABLE})
             row.append(_cell_text(c))
-            if c.get("status") not in ("ok", NOT_APPLICABLE) and c.get("msg"):
+            if c.get("status") not in ("ok", NOT_APPLICABLE, NO_DEVICE) and c.get("msg"):
                 key = (LIB_LABELS[lib], c["status"], _short(c["msg"]))
                 problems.setdefault(key, []).append(w["label"])
         nd = cells.get("ndx", {})
@@ -133,8 +162,10 @@ def _area_md(area, res, libs, refs):
             io_rows.append((w, cells))
     out.append("")
     if io_rows:
-        out.append("Throughput and peak resident memory (peak RSS of a fresh process; in "
-                   "parentheses what the step added over the process before it ran):")
+        what = ("Throughput and peak" if any(w.get("nbytes") for w, _ in io_rows)
+                else "Peak")
+        out.append("%s resident memory (peak RSS of a fresh process; in parentheses what the "
+                   "step added over the process before it ran):" % what)
         out.append("")
         out.append("| workload | " + " | ".join(LIB_LABELS[lib] for lib in libs) + " |")
         out.append("|---|" + "---:|" * len(libs))

@@ -50,7 +50,7 @@ class WorkerDied(RuntimeError):
 class Worker:
     """A ``benchmarks._child serve LIB`` process spoken to in JSON lines."""
 
-    def __init__(self, lib, python, env, timeout=120):
+    def __init__(self, lib, python, env, wait=True, timeout=180):
         self.lib = lib
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
@@ -59,6 +59,10 @@ class Worker:
         self._buf = b""
         self._sel = selectors.DefaultSelector()
         self._sel.register(self.proc.stdout, selectors.EVENT_READ)
+        if wait:
+            self.wait_ready(timeout)
+
+    def wait_ready(self, timeout=180):
         hello = self._readline(timeout)
         if hello.get("status") != "ready":
             raise WorkerDied("worker did not start: %r" % hello)
@@ -178,8 +182,11 @@ class Run:
         }
 
     def probe(self):
-        """Start one probe per interpreter/library, all at once (they only import)."""
-        procs = {}
+        """Start every library's worker at once and ask each what it has (versions, devices).
+
+        The workers stay up for the whole run, so each library is imported once.
+        """
+        started = {}
         for lib in self.libs:
             if lib == "ndx-gpu":
                 continue
@@ -190,19 +197,25 @@ class Run:
                                     "msg": "no interpreter at %s (run `make bench-venvs` or pass "
                                            "%s)" % (py, hint)}
                 continue
-            procs[lib] = subprocess.Popen(
-                [py, "-m", "benchmarks._child", "probe", lib], cwd=REPO, env=self.env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for lib, p in procs.items():
             try:
-                out, err = p.communicate(timeout=180)
-                lines = [ln for ln in out.decode(errors="replace").splitlines() if ln.strip()]
-                self.probes[lib] = (json.loads(lines[-1]) if lines else
-                                    {"status": "missing",
-                                     "msg": err.decode(errors="replace")[-500:]})
-            except subprocess.TimeoutExpired:
-                p.kill()
-                self.probes[lib] = {"status": "missing", "msg": "probe timed out"}
+                started[lib] = Worker(lib, py, self.env, wait=False)
+            except OSError as exc:
+                self.probes[lib] = {"status": "missing", "msg": "%s: %s" % (
+                    type(exc).__name__, exc)}
+        for lib, wk in started.items():
+            try:
+                wk.wait_ready(180)
+                self.probes[lib] = wk.call(180, cmd="probe")
+            except WorkerDied as exc:
+                self.probes[lib] = {"status": "missing", "msg": "%s; %s" % (
+                    exc, " ".join(wk.stderr_tail(400).split()))}
+                wk.kill()
+                wk.close()
+                continue
+            if self.probes[lib].get("status") == "ok":
+                self.workers[lib] = wk
+            else:
+                wk.close()
         for lib in self.libs:
             if lib == "ndx-gpu":
                 continue
@@ -431,6 +444,8 @@ def parse_args(argv=None):
     ap.add_argument("--json", metavar="OUT", help="write every sample and the machine here")
     ap.add_argument("--markdown", metavar="OUT", help="write the tables here (also printed)")
     ap.add_argument("--plot", metavar="OUT.png", help="bar chart (needs matplotlib)")
+    ap.add_argument("--docs", metavar="OUT.md", help="also write the tables as the docs page "
+                    "(docs/performance.md)")
     ap.add_argument("--mxnet-python", metavar="PATH",
                     help="interpreter with mxnet==1.9.1 (default .venv-bench-mxnet/bin/python)")
     ap.add_argument("--torch-python", metavar="PATH",
@@ -492,6 +507,9 @@ def main(argv=None):
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(md)
+    if args.docs:
+        with open(args.docs, "w") as f:
+            f.write(report.docs_page(doc))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(doc, f, indent=1, default=str)
