@@ -112,8 +112,11 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
     else:
         attrs = {"kernel": _tuple(kernel, nd, "kernel", 1), "stride": _tuple(stride, nd, "stride", 1),
                  "pad": _tuple(pad, nd, "pad", 0), "convention": pooling_convention}
+    p_value = 2 if p_value is None else int(p_value)
+    if pool_type == "lp" and p_value not in (1, 2, 3):
+        raise MXNetError(f"MXNetError: p value of {p_value} is not supported yet...")
     attrs.update(pool_type=pool_type, count_include_pad=True if count_include_pad is None else bool(count_include_pad),
-                 p_value=2 if p_value is None else int(p_value))
+                 p_value=p_value)
     if last:
         perm = (0, nd + 1) + tuple(range(1, nd + 1))
         back = (0,) + tuple(range(2, nd + 2)) + (1,)

@@ -75,8 +75,8 @@ def _fwd(xp, x, kernel, stride, pad, pool_type, convention, count_include_pad, p
     y = None
     for _, _, idx in _offsets(kernel, stride, osz):
         v = xp_[idx]
-        if pool_type == "lp":
-            v = v * v if p_value == 2 else abs(v) ** p_value
+        if pool_type == "lp":  # MXNet raises x (not |x|) to p, and takes the real p-th root: signed for odd p
+            v = v if p_value == 1 else v * v if p_value == 2 else v * v * v
         if y is None:
             y = v.copy()
         elif pool_type == "max":
@@ -84,7 +84,7 @@ def _fwd(xp, x, kernel, stride, pad, pool_type, convention, count_include_pad, p
         else:
             y += v
     if pool_type == "lp":
-        return (y ** (1.0 / p_value)).astype(x.dtype, copy=False)
+        return y if p_value == 1 else xp.sqrt(y) if p_value == 2 else xp.cbrt(y)
     if pool_type == "avg":
         y /= _divisor(xp, x.shape[2:], kernel, stride, pad, pads, osz, count_include_pad, x.dtype)
     return y
@@ -116,11 +116,11 @@ def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, co
                 dxp[idx] += g * (arg == j)
     elif pool_type == "lp":
         xp_ = _padded(xp, x, pads, 0)
-        # d/dx (sum |x|^p)^(1/p) = |x|^(p-1) sign(x) / y^(p-1)
-        scale = g / xp.where(y == 0, 1, y) ** (p_value - 1)
+        # MXNet's gradient: g * (x / y)^(p-1), 0 where y == 0 (p > 1); p = 1 passes g through
+        scale = g if p_value == 1 else xp.where(y == 0, 0, g / xp.where(y == 0, 1, y) ** (p_value - 1))
         for _, _, idx in _offsets(kernel, stride, osz):
             v = xp_[idx]
-            part = (scale * xp.abs(v) ** (p_value - 1) * xp.sign(v)).astype(dxp.dtype, copy=False)
+            part = scale if p_value == 1 else (scale * v ** (p_value - 1)).astype(dxp.dtype, copy=False)
             if tiled:
                 dxp[idx] = part
             else:

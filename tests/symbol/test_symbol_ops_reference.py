@@ -25,7 +25,6 @@ UNSUPPORTED = {"LRN", "SequenceMask", "SequenceLast", "SequenceReverse", "_contr
                "_linalg_gemm2"}
 # known differences in operators owned elsewhere (strict: the test reports when they get fixed)
 KNOWN = {
-    "lp1_k2s2": "nd.Pooling lp with p_value=1 differs from MXNet (NN ops)",
     "unary_rint": "nd.rint rounds halves differently from MXNet (core elemwise)",
     "unary_rint_halves": "nd.rint rounds halves differently from MXNet (core elemwise)",
     "leakyrelu_rrelu_inference": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
