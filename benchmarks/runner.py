@@ -31,8 +31,8 @@ UNSET_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 PLANS = {
     "quick": {"repeats": 5, "min_repeats": 3, "sample_time": 0.02, "warmup_time": 0.05,
               "budget": 1.5, "fresh_repeats": 1, "setup_timeout": 240, "sample_timeout": 120},
-    "full": {"repeats": 15, "min_repeats": 5, "sample_time": 0.1, "warmup_time": 0.3,
-             "budget": 20.0, "fresh_repeats": 5, "setup_timeout": 600, "sample_timeout": 300},
+    "full": {"repeats": 11, "min_repeats": 5, "sample_time": 0.1, "warmup_time": 0.3,
+             "budget": 10.0, "fresh_repeats": 3, "setup_timeout": 600, "sample_timeout": 300},
 }
 
 
