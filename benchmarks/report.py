@@ -131,6 +131,10 @@ def _area_md(area, res, libs, refs):
     out = ["## %s" % res.get("title", area), ""]
     if res.get("about"):
         out += [res["about"], ""]
+    if res.get("error"):
+        out += ["**The area failed:** %s" % _short(res["error"], 400), ""]
+        if not res["workloads"]:
+            return out
     head = ["workload"] + [LIB_LABELS[lib] for lib in libs] + \
         ["ndx/%s" % LIB_LABELS[r] for r in refs]
     out.append("| " + " | ".join(head) + " |")

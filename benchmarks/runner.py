@@ -483,7 +483,14 @@ def main(argv=None):
             _log("  %-8s %s%s" % (lib, st, (" (%s)" % msg) if msg and st != "ok" else ""))
         for area in args.areas:
             a0 = time.monotonic()
-            run.run_area(area)
+            try:
+                run.run_area(area)
+            except Exception as exc:  # noqa: BLE001 - one broken area never ends the run
+                import traceback
+                _log("[%s] failed: %s" % (area, traceback.format_exc()))
+                res = run.results.setdefault(area, {"title": area, "about": "", "workloads": [],
+                                                    "cells": {}})
+                res["error"] = "%s: %s" % (type(exc).__name__, exc)
             _log("[%s] done in %.1f s" % (area, time.monotonic() - a0))
     finally:
         run.cleanup()
