@@ -12,6 +12,7 @@ import os
 import numpy as np
 
 from .convert import BFLOAT16, TORCH_EXTENSIONS, is_floating, naming_scheme, open_source
+from ..base import MXNetError
 from .errors import FormatError
 
 __all__ = ["inspect", "array_stats", "format_report"]
@@ -66,8 +67,8 @@ def _inspect_symbol(path, params):
         graph = describe_graph(path, params)
     except FormatError:
         raise
-    except (ValueError, KeyError, TypeError) as e:
-        raise FormatError(f"not a valid MXNet symbol file: {e}", filename=os.fspath(path)) from None
+    except (MXNetError, ValueError, KeyError, TypeError) as e:
+        raise FormatError(f"cannot read the symbol graph: {e}", filename=os.fspath(path)) from None
     for p in graph["params"]:
         if p.get("shape") is not None:
             p["shape"] = list(p["shape"])

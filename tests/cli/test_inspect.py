@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 
 import numpy as np
 import pytest
 
-from ndx.formats import inspect, load_arrays, mxnet, save_arrays
+from ndx.formats import FormatError, inspect, load_arrays, save_arrays
 from ndx.formats.inspection import format_report
 
 from .conftest import FIXTURES, loadable_fixtures
@@ -126,3 +125,10 @@ def test_report_table_lists_every_key():
     for a in info["arrays"]:
         assert any(line.split()[0] == a["key"] and f"{a['nbytes']:,}" in line for line in table)
     assert lines[-1].startswith("total: 14 arrays")
+
+
+def test_bad_symbol_file_is_a_format_error(tmp_path):
+    bad = tmp_path / "bad-symbol.json"
+    bad.write_text('{"nodes": 3')
+    with pytest.raises(FormatError, match="bad-symbol.json: cannot read the symbol graph"):
+        inspect(bad)
