@@ -28,7 +28,7 @@ from numpy.lib import format as npy
 from . import detect_format, format_for_save, mxnet, npz_format, safetensors_format
 from .atomic import atomic_path, atomic_write
 from .errors import FormatError
-from .info import ArrayInfo, FileInfo
+from .info import ArrayInfo
 
 __all__ = ["convert", "ConversionResult", "ArraySource", "open_source", "naming_scheme",
            "output_format", "PRESETS", "TORCH_EXTENSIONS"]

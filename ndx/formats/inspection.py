@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .convert import BFLOAT16, TORCH_EXTENSIONS, is_floating, naming_scheme, open_source
+from .convert import BFLOAT16, is_floating, naming_scheme, open_source
 from ..base import MXNetError
 from .errors import FormatError
 
