@@ -101,3 +101,13 @@ for name in ("mlp.params", "mlp.safetensors"):
     same = (fresh(probe) - expected).abs().max().asscalar() == 0
     print(f"{name:16s} {os.path.getsize(path):6d} bytes  reloaded predictions identical: {same}")
 print("keys:", list(nd.load(os.path.join(workdir, "mlp.params"))))
+
+section("Converting: MXNet .params -> safetensors with PyTorch naming")
+from ndx.formats import convert, diff  # noqa: E402  (the same functions as `ndx convert` / `ndx diff`)
+
+src = os.path.join(workdir, "mlp.params")
+dst = os.path.join(workdir, "mlp-torch.safetensors")
+result = convert(src, dst, preset="mxnet-to-torch", force=True)
+print(f"converted {len(result.keys)} arrays -> {os.path.basename(dst)}")
+print("same values as the .params file:", diff(src, dst).equal)
+print(f"files are in {workdir}  (shell: ndx inspect {dst})")
