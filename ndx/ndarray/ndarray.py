@@ -74,6 +74,19 @@ def _operator(op, scalar_op):
     return method
 
 
+def _reflected(scalar_op):
+    """``scalar OP array`` (numpy arrays on the left are refused, as in MXNet)."""
+    def method(self, other):
+        return _rbinary(self, other, scalar_op)
+    return method
+
+
+def _inplace_operator(op, scalar_op):
+    def method(self, other):
+        return self._inplace(other, op, scalar_op)
+    return method
+
+
 def _rbinary(a, b, scalar_op):
     if isinstance(b, _SCALARS):
         return invoke(scalar_op, (a,), {"scalar": _scalar_for(a, b)})
@@ -249,34 +262,17 @@ class NDArray:
 
     # ------------------------------------------------------------------ arithmetic
     __add__ = _operator(E.add, E.plus_scalar)
-
-    def __radd__(self, other):
-        return _rbinary(self, other, E.plus_scalar)
-
+    __radd__ = _reflected(E.plus_scalar)
     __sub__ = _operator(E.subtract, E.minus_scalar)
-
-    def __rsub__(self, other):
-        return _rbinary(self, other, E.rminus_scalar)
-
+    __rsub__ = _reflected(E.rminus_scalar)
     __mul__ = _operator(E.multiply, E.mul_scalar)
-
-    def __rmul__(self, other):
-        return _rbinary(self, other, E.mul_scalar)
-
+    __rmul__ = _reflected(E.mul_scalar)
     __truediv__ = _operator(E.divide, E.div_scalar)
-
-    def __rtruediv__(self, other):
-        return _rbinary(self, other, E.rdiv_scalar)
-
+    __rtruediv__ = _reflected(E.rdiv_scalar)
     __mod__ = _operator(E.mod, E.mod_scalar)
-
-    def __rmod__(self, other):
-        return _rbinary(self, other, E.rmod_scalar)
-
+    __rmod__ = _reflected(E.rmod_scalar)
     __pow__ = _operator(E.power, E.power_scalar)
-
-    def __rpow__(self, other):
-        return _rbinary(self, other, E.rpower_scalar)
+    __rpow__ = _reflected(E.rpower_scalar)
 
     def __neg__(self):
         return invoke(E.negative, (self,))
@@ -298,11 +294,8 @@ class NDArray:
         return _binary(self, other, E.not_equal, E.not_equal_scalar)
 
     __lt__ = _operator(E.lesser, E.lesser_scalar)
-
     __le__ = _operator(E.lesser_equal, E.lesser_equal_scalar)
-
     __gt__ = _operator(E.greater, E.greater_scalar)
-
     __ge__ = _operator(E.greater_equal, E.greater_equal_scalar)
 
     def _inplace(self, other, op, scalar_op):
@@ -313,20 +306,11 @@ class NDArray:
         self._data[...] = res._data
         return self
 
-    def __iadd__(self, other):
-        return self._inplace(other, E.add, E.plus_scalar)
-
-    def __isub__(self, other):
-        return self._inplace(other, E.subtract, E.minus_scalar)
-
-    def __imul__(self, other):
-        return self._inplace(other, E.multiply, E.mul_scalar)
-
-    def __itruediv__(self, other):
-        return self._inplace(other, E.divide, E.div_scalar)
-
-    def __imod__(self, other):
-        return self._inplace(other, E.mod, E.mod_scalar)
+    __iadd__ = _inplace_operator(E.add, E.plus_scalar)
+    __isub__ = _inplace_operator(E.subtract, E.minus_scalar)
+    __imul__ = _inplace_operator(E.multiply, E.mul_scalar)
+    __itruediv__ = _inplace_operator(E.divide, E.div_scalar)
+    __imod__ = _inplace_operator(E.mod, E.mod_scalar)
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, key):
