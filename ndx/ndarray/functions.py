@@ -210,8 +210,22 @@ def argmax_channel(data, out=None):
     return argmax(data, axis=-1, out=out)
 
 
-def softmax(data, axis=-1, temperature=None, length=None, use_length=False, dtype=None, out=None):
-    res = invoke(R.softmax, (data,), {"axis": axis, "temperature": temperature})
+def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None):
+    """softmax along ``axis``; with ``use_length`` only the first ``length`` entries (an integer array of
+    data's shape without ``axis``) take part and the others are 0, as MXNet's masked softmax."""
+    if use_length:
+        if length is None:
+            raise MXNetError("Check failed: in_attrs->size() == softmax_use_length(attrs) ? 2U : 1U (1 vs. 2) : "
+                             "softmax with use_length=True needs the length input")
+        if np.dtype(length.dtype).kind not in "iu":
+            raise MXNetError(f"This operation only support integer types, not {np.dtype(length.dtype).name}")
+        attrs = {"axis": axis % data.ndim, "temperature": temperature}
+        res = invoke(R.softmax_length, (data, length), attrs)
+    elif length is not None:
+        raise MXNetError("Check failed: num_inputs == infered_num_inputs (2 vs. 1) : "
+                         "Operator softmax expects 1 inputs, but got 2 instead.")
+    else:
+        res = invoke(R.softmax, (data,), {"axis": axis, "temperature": temperature})
     return _out(res if dtype is None else res.astype(dtype), out)
 
 
@@ -221,7 +235,7 @@ def log_softmax(data, axis=-1, temperature=None, dtype=None, out=None, **kwargs)
 
 
 def softmin(data, axis=-1, temperature=None, dtype=None, out=None):
-    return softmax(-data, axis, temperature, dtype=dtype, out=out)
+    return softmax(-data, axis=axis, temperature=temperature, dtype=dtype, out=out)
 
 
 def sort(data, axis=-1, is_ascend=True, out=None):

@@ -55,7 +55,17 @@ floor = _unary("floor", lambda xp, x: xp.floor(x))
 ceil = _unary("ceil", lambda xp, x: xp.ceil(x))
 trunc = _unary("trunc", lambda xp, x: xp.trunc(x))
 fix = _unary("fix", lambda xp, x: xp.trunc(x))
-rint = _unary("rint", lambda xp, x: xp.rint(x))
+# MXNet's rint takes the floor unless the fraction exceeds .5: halves go down (2.5 -> 2, -0.5 -> -1)
+rint = _unary("rint", lambda xp, x: _rint(xp, x))
+
+
+def _rint(xp, x):
+    if x.dtype.kind != "f":
+        return x.copy()
+    f = xp.floor(x)
+    return f + (x - f > 0.5).astype(x.dtype)
+
+
 # MXNet rounds half away from zero
 round_ = _unary("round", lambda xp, x: (xp.sign(x) * xp.floor(xp.abs(x) + 0.5)).astype(x.dtype, copy=False))
 sin = _unary("sin", lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x))

@@ -116,6 +116,32 @@ def _softmax_bwd(xp, g, inputs, y, saved, axis, temperature):
 softmax = Op("softmax", _softmax_fwd, _softmax_bwd)
 
 
+def _length_mask(xp, x, length, axis):
+    """True at the positions before ``length`` along ``axis`` (``length`` has x's shape without ``axis``)."""
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    return xp.arange(x.shape[axis]).reshape(shape) < xp.expand_dims(length, axis)
+
+
+def _softmax_length_fwd(xp, x, length, axis, temperature):
+    """softmax over the first ``length`` entries along ``axis``; the rest (and rows of length <= 0) are 0."""
+    if temperature is not None and temperature != 1:
+        x = x / temperature
+    keep = _length_mask(xp, x, length, axis)
+    m = xp.where(keep, x, -xp.inf).max(axis=axis, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
+    e = xp.where(keep, xp.exp(x - m), 0).astype(x.dtype, copy=False)
+    den = e.sum(axis=axis, keepdims=True)
+    return e / xp.where(den == 0, 1, den).astype(x.dtype, copy=False)
+
+
+def _softmax_length_bwd(xp, g, inputs, y, saved, axis, temperature):
+    return _softmax_bwd(xp, g, inputs, y, saved, axis, temperature)[0], None
+
+
+softmax_length = Op("softmax", _softmax_length_fwd, _softmax_length_bwd)
+
+
 def _log_softmax_fwd(xp, x, axis, temperature):
     if temperature is not None and temperature != 1:
         x = x / temperature

@@ -186,23 +186,9 @@ def _softmax_like(name):
         if a.get("dtype") is not None:
             kw["dtype"] = a["dtype"]
         if a.get("use_length"):
-            return _softmax_length(nd, ins[0], ins[1], a)
+            return getattr(nd, name)(ins[0], ins[1], use_length=True, **kw)
         return getattr(nd, name)(ins[0], **kw)
     return compute
-
-
-def _softmax_length(nd, x, length, a):
-    """softmax over the first ``length`` positions along ``axis``; the rest are 0 (MXNet's use_length)."""
-    ax = a["axis"] % x.ndim
-    shape = [1] * x.ndim
-    shape[ax] = x.shape[ax]
-    pos = nd.arange(x.shape[ax], ctx=x.context, dtype=x.dtype).reshape(shape)
-    keep = nd.broadcast_lesser(pos, nd.expand_dims(length.astype(x.dtype), axis=ax))
-    t = a["temperature"] or 1.0
-    z = nd.broadcast_sub(x / t, nd.max(x / t, axis=ax, keepdims=True))
-    e = nd.broadcast_mul(nd.exp(z), keep)
-    den = nd.sum(e, axis=ax, keepdims=True)
-    return nd.broadcast_div(e, den + nd.broadcast_equal(den, nd.zeros_like(den)))  # length 0: all zeros
 
 
 def _softmax_activation(nd, ins, a):

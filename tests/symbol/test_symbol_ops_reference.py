@@ -25,8 +25,6 @@ UNSUPPORTED = {"LRN", "SequenceMask", "SequenceLast", "SequenceReverse", "_contr
                "_linalg_gemm2"}
 # known differences in operators owned elsewhere (strict: the test reports when they get fixed)
 KNOWN = {
-    "unary_rint": "nd.rint rounds halves differently from MXNet (core elemwise)",
-    "unary_rint_halves": "nd.rint rounds halves differently from MXNet (core elemwise)",
     "leakyrelu_rrelu_inference": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
     "leakyrelu_rrelu_bounds": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
     "upsampling_bilinear": "nd.UpSampling supports only sample_type='nearest'",
