@@ -17,6 +17,8 @@ def __getattr__(name):
         raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'")
     if name in ("save", "load", "load_frombuffer"):
         return getattr(importlib.import_module("ndx.ndarray.io"), name)
+    if name in ("contrib", "linalg"):
+        return importlib.import_module(f"ndx.ndarray.{name}")
     try:
         nn_ops = importlib.import_module("ndx.ndarray.nn_ops")
     except ImportError:

@@ -237,9 +237,31 @@ def Embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", sp
 
 def UpSampling(*data, scale=1, sample_type="nearest", num_args=1, num_filter=0, multi_input_mode="concat",
                workspace=512, out=None, name=None, **kwargs):
-    """Nearest-neighbour upsampling of NCHW input by the integer ``scale``."""
+    """Upsample NCHW input by the integer ``scale``: ``nearest`` repeats pixels; ``bilinear`` is MXNet's
+    depthwise Deconvolution of ``data`` with the ``weight`` input (C, 1, k, k), ``k = 2*scale - scale%2``,
+    stride ``scale``, pad ``ceil((scale-1)/2)`` (initialize the weight with ``mx.init.Bilinear()``)."""
+    scale = int(scale)
+    if sample_type == "bilinear":
+        if len(data) != 2:
+            raise MXNetError(f"Check failed: num_inputs == infered_num_inputs ({len(data)} vs. 2) : "
+                             f"Operator UpSampling expects 2 inputs, but got {len(data)} instead.")
+        x, weight = data
+        k = 2 * scale - scale % 2
+        c = x.shape[1]
+        if weight.shape != (c, 1, k, k):
+            raise MXNetError(f"MXNetError: Shape inconsistent, Provided = {_shape_str(weight.shape)}, "
+                             f"inferred shape=({c},1,{k},{k})")
+        p = scale // 2  # ceil((scale - 1) / 2)
+        attrs = {"kernel": (k, k), "stride": (scale, scale), "dilate": (1, 1), "pad": (p, p), "adj": (0, 0),
+                 "num_group": c, "channel_last": False}
+        return _out(invoke(C.deconvolution, (x, weight), attrs), out)
     if sample_type != "nearest":
-        raise NotImplementedError("UpSampling: only sample_type='nearest' is supported by ndx")
+        raise MXNetError(f"Invalid Input: '{sample_type}', valid values are: {{'bilinear', 'nearest'}}, "
+                         f"in operator UpSampling(sample_type=\"{sample_type}\")")
     if len(data) != 1:
-        raise NotImplementedError("UpSampling: ndx supports one input (num_args=1)")
-    return _out(invoke(A.upsampling_nearest, (data[0],), {"scale": int(scale)}), out)
+        raise NotImplementedError("UpSampling: ndx supports one input (num_args=1) for sample_type='nearest'")
+    return _out(invoke(A.upsampling_nearest, (data[0],), {"scale": scale}), out)
+
+
+def _shape_str(shape):
+    return "[" + ",".join(str(n) for n in shape) + "]"

@@ -60,3 +60,9 @@ from .nn_layer_ops import *  # noqa: E402,F401,F403
 from .nn_layer_ops import __all__ as _layer_ops_all  # noqa: E402
 
 __all__ += _layer_ops_all
+
+# ----------------------------------------------------------------------------- LRN and sequence operators
+from .sequence_ops import *  # noqa: E402,F401,F403
+from .sequence_ops import __all__ as _sequence_ops_all  # noqa: E402
+
+__all__ += _sequence_ops_all

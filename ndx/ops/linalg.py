@@ -1,4 +1,4 @@
-"""Matrix products: dot (MXNet's tensordot semantics) and batch_dot."""
+"""Matrix products: dot (MXNet's tensordot semantics), batch_dot and linalg.gemm2."""
 from .op import Op
 
 
@@ -49,3 +49,37 @@ def _batch_dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b):
 
 
 batch_dot = Op("batch_dot", _batch_dot_fwd, _batch_dot_bwd)
+
+
+def _move(x, axis):
+    """``x`` with its matrix-row ``axis`` moved next to the last (column) axis."""
+    axes = list(range(x.ndim))
+    axes.remove(axis % x.ndim)
+    axes.insert(x.ndim - 2, axis % x.ndim)
+    return x.transpose(axes)
+
+
+def _unmove(x, axis):
+    axes = list(range(x.ndim))
+    axes.remove(axis % x.ndim)
+    axes.insert(x.ndim - 2, axis % x.ndim)
+    inv = [0] * x.ndim
+    for i, a in enumerate(axes):
+        inv[a] = i
+    return x.transpose(inv)
+
+
+def _gemm2_fwd(xp, a, b, transpose_a, transpose_b, alpha, axis):
+    a, b = _move(a, axis), _move(b, axis)
+    out = xp.matmul(_bt(a, transpose_a), _bt(b, transpose_b))
+    return _unmove(out * out.dtype.type(alpha), axis)
+
+
+def _gemm2_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b, alpha, axis):
+    a, b = _move(inputs[0], axis), _move(inputs[1], axis)
+    g = _move(g, axis) * g.dtype.type(alpha)
+    ga, gb = _batch_dot_bwd(xp, g, (a, b), None, None, transpose_a, transpose_b)
+    return _unmove(ga, axis), _unmove(gb, axis)
+
+
+gemm2 = Op("_linalg_gemm2", _gemm2_fwd, _gemm2_bwd)
