@@ -13,4 +13,14 @@ from . import registry
 _ops.install(globals())
 del _ops
 
+
+def _namespace(prefix):
+    """``sym.contrib`` / ``sym.linalg``: the ``_contrib_X`` / ``_linalg_X`` op functions as ``X``."""
+    import types
+    return types.SimpleNamespace(**{k[len(prefix):]: v for k, v in globals().items() if k.startswith(prefix)})
+
+
+contrib = _namespace("_contrib_")
+linalg = _namespace("_linalg_")
+
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "describe_graph", "registry"]

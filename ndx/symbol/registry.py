@@ -425,6 +425,28 @@ _add("dot", ("lhs", "rhs"),
 _add("add_n", lambda a: [f"arg{i}" for i in range(a["num_args"])], {"num_args": (_I, REQ)},
      lambda nd, ins, a: nd.add_n(*ins))
 
+_add("UpSampling",
+     lambda a: ("data", "weight") if a["sample_type"] == "bilinear" else [f"arg{i}" for i in range(a["num_args"])],
+     {"scale": (_I, REQ), "num_filter": (_I, 0), "sample_type": (A.enum("bilinear", "nearest"), REQ),
+      "multi_input_mode": (A.enum("concat", "sum"), "concat"), "num_args": (_I, 1), "workspace": (_I, 512)},
+     lambda nd, ins, a: nd.UpSampling(*ins, **_pick(a, "scale", "sample_type", "num_filter", "multi_input_mode")),
+     params=lambda a, shapes: {1: (shapes[0][1], 1) + (2 * a["scale"] - a["scale"] % 2,) * 2})
+_add("LRN", ("data",), {"alpha": (_F, 1e-4), "beta": (_F, 0.75), "knorm": (_F, 2.0), "nsize": (_I, REQ)},
+     lambda nd, ins, a: nd.LRN(ins[0], **a), hidden=lambda a: 2)
+_SEQUENCE = {"use_sequence_length": (_B, False), "axis": (_I, 0)}
+for _n, _extra in (("SequenceMask", {"value": (_F, 0.0)}), ("SequenceLast", {}), ("SequenceReverse", {})):
+    _add(_n, lambda a: ("data", "sequence_length") if a["use_sequence_length"] else ("data",),
+         dict(_SEQUENCE, **_extra), (lambda n: lambda nd, ins, a: getattr(nd, n)(*ins, **a))(_n))
+_add("_contrib_BilinearResize2D", lambda a: ("data", "like") if a["mode"] == "like" else ("data",),
+     {"height": (_I, 1), "width": (_I, 1), "scale_height": (A.opt_real, None), "scale_width": (A.opt_real, None),
+      "mode": (A.enum("like", "odd_scale", "size", "to_even_down", "to_even_up", "to_odd_down", "to_odd_up"),
+               "size"),
+      "align_corners": (_B, True)},
+     lambda nd, ins, a: nd.contrib.BilinearResize2D(*ins, **a))
+_add("_linalg_gemm2", ("A", "B"),
+     {"transpose_a": (_B, False), "transpose_b": (_B, False), "alpha": (_F, 1.0), "axis": (_I, -2)},
+     lambda nd, ins, a: nd.linalg.gemm2(*ins, **a))
+
 # ops that map one-to-one onto an nd function (attributes parsed by attrs.guess)
 _GENERIC = {"argmax": "argmax", "argmin": "argmin", "norm": "norm", "where": "where", "take": "take",
             "pick": "pick", "one_hot": "one_hot", "tile": "tile", "repeat": "repeat", "reverse": "flip",
@@ -432,10 +454,8 @@ _GENERIC = {"argmax": "argmax", "argmin": "argmin", "norm": "norm", "where": "wh
             "stack": "stack", "broadcast_to": "broadcast_to", "broadcast_axis": "broadcast_axis",
             "Cast": "cast", "sort": "sort", "argsort": "argsort", "topk": "topk", "Pad": "pad",
             "shape_array": "shape_array", "size_array": "size_array", "reshape_like": "reshape_like",
-            "UpSampling": "UpSampling", "L2Normalization": "L2Normalization", "InstanceNorm": "InstanceNorm",
-            "GroupNorm": "GroupNorm", "LRN": "LRN", "SequenceMask": "SequenceMask",
-            "SequenceLast": "SequenceLast", "SequenceReverse": "SequenceReverse",
-            "softmax_cross_entropy": "softmax_cross_entropy"}
+            "L2Normalization": "L2Normalization", "InstanceNorm": "InstanceNorm",
+            "GroupNorm": "GroupNorm", "softmax_cross_entropy": "softmax_cross_entropy"}
 for _n, _fn in _GENERIC.items():
     _TABLE.setdefault(_n, OpSpec(_n, (), {}, _nd(_fn), generic=True))
     _TABLE[_n].nd_name = _fn

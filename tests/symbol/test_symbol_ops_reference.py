@@ -20,14 +20,10 @@ REF = json.loads((DATA / "symbol_ops.json").read_text())
 ARRAYS = np.load(DATA / "symbol_ops.npz")
 RUNNABLE = [c for c in REF["cases"] if "graph" in c and "outputs" in c]
 
-# ops ndx does not run: importing such a graph must fail, naming the node
-UNSUPPORTED = {"LRN", "SequenceMask", "SequenceLast", "SequenceReverse", "_contrib_BilinearResize2D",
-               "_linalg_gemm2"}
 # known differences in operators owned elsewhere (strict: the test reports when they get fixed)
 KNOWN = {
     "leakyrelu_rrelu_inference": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
     "leakyrelu_rrelu_bounds": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
-    "upsampling_bilinear": "nd.UpSampling supports only sample_type='nearest'",
 }
 
 
@@ -46,22 +42,18 @@ def _params(case):
     return pytest.param(case, id=case["id"], marks=marks)
 
 
-SUPPORTED = [c for c in RUNNABLE if _op_in_graph(c) not in UNSUPPORTED]
+def test_every_reference_op_is_supported():
+    assert sorted({_op_in_graph(c) for c in RUNNABLE if mx.sym.registry.get(_op_in_graph(c)) is None}) == []
 
 
-def test_unsupported_list_is_what_the_registry_lacks():
-    ops = {_op_in_graph(c) for c in RUNNABLE}
-    assert {op for op in ops if mx.sym.registry.get(op) is None} == UNSUPPORTED
-
-
-@pytest.mark.parametrize("case", [_params(c) for c in SUPPORTED])
+@pytest.mark.parametrize("case", [_params(c) for c in RUNNABLE])
 def test_graph_matches_mxnet(case, ctx):
     outs = run_graph(case["graph"], _arrays(case), ctx, is_train=case["is_train"])
     for k, v in case["outputs"].items():
         assert_matches(outs[int(k)], ARRAYS[v["key"]], f"{case['id']} output {k}")
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SUPPORTED])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in RUNNABLE])
 def test_graph_lists_like_mxnet(case):
     sym = mx.sym.load_json(case["graph"])
     assert sym.list_arguments() == case["arg_names"]
@@ -69,13 +61,13 @@ def test_graph_lists_like_mxnet(case):
     assert sym.list_outputs() == case["output_names"]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in RUNNABLE
-                                  if _op_in_graph(c) in UNSUPPORTED])
-def test_unsupported_op_fails_at_import(case):
-    sym = mx.sym.load_json(case["graph"])
-    with pytest.raises(MXNetError, match=f"node 'op0': operator '{_op_in_graph(case)}' is not supported"):
-        mx.gluon.SymbolBlock(sym, [mx.sym.var(n) for n in case["inputs"] if n not in sym.list_auxiliary_states()
-                                   and n == "data"] or [mx.sym.var(next(iter(case["inputs"])))])
+def test_unsupported_op_fails_at_import():
+    graph = json.loads(RUNNABLE[0]["graph"])
+    node = [n for n in graph["nodes"] if n["op"] != "null"][-1]
+    node["op"], node["attrs"] = "_contrib_NoSuchOp", {}
+    sym = mx.sym.load_json(json.dumps(graph))
+    with pytest.raises(MXNetError, match="node 'op0': operator '_contrib_NoSuchOp' is not supported"):
+        mx.gluon.SymbolBlock(sym, [mx.sym.var(n) for n in sym.list_arguments()])
 
 
 LEGACY = REF["legacy_graphs"]
