@@ -182,14 +182,29 @@ _LEAKY_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
 def LeakyReLU(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bound=0.334, out=None,
               name=None, **kwargs):
     """leaky: ``x if x>0 else slope*x``; prelu: learned ``gamma`` per channel; elu (alpha=slope); selu; gelu;
-    rrelu: the mean slope ``(lower+upper)/2`` (MXNet's inference behaviour; training draws are not modelled)."""
+    rrelu: ``[output, mask]`` as MXNet: in training each negative element gets a slope drawn from
+    U(lower_bound, upper_bound) (the mask holds the slopes); otherwise the mean slope, and the mask is zeros
+    (MXNet leaves it uninitialized)."""
     if act_type not in _LEAKY_TYPES:
         raise MXNetError(f"Invalid Input: '{act_type}', valid values are: {{'elu', 'gelu', 'leaky', 'prelu', "
                          f"'rrelu', 'selu'}}, in operator LeakyReLU(act_type=\"{act_type}\")")
     attrs = {"act_type": act_type, "slope": float(slope), "lower_bound": float(lower_bound),
              "upper_bound": float(upper_bound)}
+    if act_type == "rrelu":
+        return _rrelu(data, attrs, out)
     args = (data, gamma) if act_type == "prelu" else (data,)
     return _out(invoke(A.leaky_relu, args, attrs), out)
+
+
+def _rrelu(data, attrs, out):
+    ctx = data._ctx
+    dt = np.dtype(data.dtype)
+    if autograd.is_training():
+        slopes = _wrap(ctx.backend.generator(ctx).uniform(attrs["lower_bound"], attrs["upper_bound"], data.shape,
+                                                          dt), ctx)
+        y = invoke(A.rrelu_train, (data, slopes))
+        return [_out(y, out), slopes]
+    return [_out(invoke(A.leaky_relu, (data,), attrs), out), _wrap(ctx.backend.xp.zeros(data.shape, dt), ctx)]
 
 
 def softmax_cross_entropy(data, label, out=None, name=None, **kwargs):

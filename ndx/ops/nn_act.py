@@ -61,7 +61,8 @@ def _leaky_bwd(xp, g, inputs, y, saved, act_type, slope, lower_bound, upper_boun
     if act_type == "elu":
         return (xp.where(pos, g, g * (y + t(slope))),)
     if act_type == "selu":
-        return (xp.where(pos, g * t(SELU_LAMBDA), g * (y + t(SELU_LAMBDA * SELU_ALPHA))),)
+        # MXNet 1.9.1's gradient for x <= 0 is lambda*(y + alpha), not the derivative lambda*alpha*exp(x)
+        return (xp.where(pos, g * t(SELU_LAMBDA), g * t(SELU_LAMBDA) * (y + t(SELU_ALPHA))),)
     # gelu: d/dx x*Phi(x) = Phi(x) + x*phi(x)
     phi = xp.exp(-x * x * t(0.5)) * t(_INV_SQRT2PI)
     cdf = t(0.5) * (1 + erf_array(xp, x * t(_INV_SQRT2)))
@@ -69,6 +70,18 @@ def _leaky_bwd(xp, g, inputs, y, saved, act_type, slope, lower_bound, upper_boun
 
 
 leaky_relu = Op("LeakyReLU", _leaky_fwd, _leaky_bwd)
+
+
+def _rrelu_train_fwd(xp, x, slopes):
+    return xp.where(x > 0, x, x * slopes)
+
+
+def _rrelu_train_bwd(xp, g, inputs, y, saved):
+    x, slopes = inputs
+    return xp.where(x > 0, g, g * slopes), None
+
+
+rrelu_train = Op("LeakyReLU", _rrelu_train_fwd, _rrelu_train_bwd)
 
 
 # ----------------------------------------------------------------------------- softmax losses

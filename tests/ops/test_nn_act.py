@@ -21,10 +21,49 @@ def test_leaky_family_spec_values(ctx, act, expected):
     np.testing.assert_allclose(y.asnumpy(), expected, rtol=1e-6, atol=2e-7)
 
 
-@pytest.mark.parametrize("act", ["leaky", "elu", "selu", "gelu", "rrelu"])
+@pytest.mark.parametrize("act", ["leaky", "elu", "gelu"])
 def test_leaky_family_gradient(ctx, rng, act):
     x = rng.standard_normal((3, 4)) + 0.05
     check_numeric_gradient(lambda a: nd.LeakyReLU(a, act_type=act, slope=0.3), [x], ctx=ctx)
+
+
+def test_selu_gradient_is_mxnets(ctx, rng):
+    """MXNet 1.9.1 back-propagates lambda*(y + alpha) for x <= 0 (not lambda*alpha*exp(x)); lambda for x > 0."""
+    lam, alpha = 1.0507009873554805, 1.6732632423543772
+    x = nd.array(rng.standard_normal((3, 4)), ctx=ctx, dtype="float64")
+    g = rng.standard_normal((3, 4))
+    x.attach_grad()
+    with autograd.record():
+        y = nd.LeakyReLU(x, act_type="selu")
+    y.backward(nd.array(g, ctx=ctx, dtype="float64"))
+    xn, yn = x.asnumpy(), y.asnumpy()
+    np.testing.assert_allclose(yn, lam * np.where(xn > 0, xn, alpha * np.expm1(xn)), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.asnumpy(), g * np.where(xn > 0, lam, lam * (yn + alpha)), rtol=1e-12)
+
+
+def test_rrelu_inference_returns_output_and_mask(ctx, rng):
+    x = rng.standard_normal((3, 4))
+    y, mask = nd.LeakyReLU(nd.array(x, ctx=ctx, dtype="float64"), act_type="rrelu", lower_bound=0.1,
+                           upper_bound=0.3)
+    np.testing.assert_allclose(y.asnumpy(), np.where(x > 0, x, 0.2 * x), rtol=1e-12)
+    assert mask.shape == x.shape
+
+    def inference_rrelu(a):
+        with autograd.predict_mode():
+            return nd.LeakyReLU(a, act_type="rrelu")[0]
+    check_numeric_gradient(inference_rrelu, [x + 0.05], ctx=ctx)
+
+
+def test_rrelu_training_draws_slopes_into_the_mask(ctx, rng):
+    x = nd.array(rng.standard_normal((50, 40)), ctx=ctx)
+    x.attach_grad()
+    with autograd.record():
+        y, mask = nd.LeakyReLU(x, act_type="rrelu", lower_bound=0.1, upper_bound=0.3)
+    y.backward()
+    xn, m = x.asnumpy(), mask.asnumpy()
+    assert 0.1 <= m.min() and m.max() <= 0.3 and m.std() > 0.03
+    np.testing.assert_allclose(y.asnumpy(), np.where(xn > 0, xn, xn * m), rtol=1e-6)
+    np.testing.assert_allclose(x.grad.asnumpy(), np.where(xn > 0, 1, m), rtol=1e-6)
 
 
 def test_prelu_per_channel(ctx, rng):

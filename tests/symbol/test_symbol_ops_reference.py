@@ -22,8 +22,6 @@ RUNNABLE = [c for c in REF["cases"] if "graph" in c and "outputs" in c]
 
 # known differences in operators owned elsewhere (strict: the test reports when they get fixed)
 KNOWN = {
-    "leakyrelu_rrelu_inference": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
-    "leakyrelu_rrelu_bounds": "LeakyReLU rrelu's visible mask output is not produced by nd.LeakyReLU",
 }
 
 
