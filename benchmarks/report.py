@@ -107,6 +107,8 @@ def markdown(doc):
                        nz["other_cpu_cores_avg"], m["cores_logical"],
                        "%.2f" % nz["loadavg_start"][0] if nz.get("loadavg_start") else "?",
                        "%.2f" % nz["loadavg_end"][0] if nz.get("loadavg_end") else "?"))
+    if nz.get("overlapped_other_run"):
+        out.append("- **Warning:** another benchmark run was going on at the same time")
     unset = {k: v for k, v in (m.get("env_unset_for_children") or {}).items() if v}
     if unset:
         out.append("- **Unset for benchmark processes:** %s" % ", ".join(
