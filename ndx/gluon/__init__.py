@@ -13,3 +13,4 @@ from . import checkpoint as _checkpoint  # noqa: E402  (save_parameters / load_p
 
 _checkpoint.install()
 from . import model_zoo  # noqa: E402,F401  (gluon.model_zoo, as in MXNet)
+from . import contrib  # noqa: E402,F401  (gluon.contrib.nn, as in MXNet)

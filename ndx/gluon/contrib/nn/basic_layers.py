@@ -1,13 +1,25 @@
-"""The ``gluon.contrib.nn`` containers the zoo needs: ``HybridConcurrent`` and ``Identity``.
+"""``gluon.contrib.nn`` containers: ``Concurrent``, ``HybridConcurrent`` and ``Identity``.
 
-``HybridConcurrent`` runs every child on the same input and concatenates their outputs along
-``axis``; it prints like ``HybridSequential`` (its MXNet base class) and draws the prefix
-``hybridconcurrent<k>_`` when none is given.
+The concurrent containers run every child on the same input and concatenate their outputs along
+``axis``; they print like ``Sequential``/``HybridSequential`` (their MXNet base classes) and draw the
+prefixes ``concurrent<k>_`` / ``hybridconcurrent<k>_`` when none is given.
 """
+from .... import ndarray as _nd
 from ... import nn
 from ...block import HybridBlock
 
-__all__ = ["HybridConcurrent", "Identity"]
+__all__ = ["Concurrent", "HybridConcurrent", "Identity"]
+
+
+class Concurrent(nn.Sequential):
+    """Children see the same input; their outputs are concatenated along ``axis``."""
+
+    def __init__(self, axis=-1, prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self.axis = axis
+
+    def forward(self, x):
+        return _nd.concat(*[block(x) for block in self._children.values()], dim=self.axis)
 
 
 class HybridConcurrent(nn.HybridSequential):

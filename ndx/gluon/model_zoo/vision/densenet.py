@@ -2,7 +2,7 @@
 from ... import nn
 from ...block import HybridBlock
 from ..model_store import load_pretrained
-from ._contrib import HybridConcurrent, Identity
+from ...contrib.nn import HybridConcurrent, Identity
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201"]
 

@@ -2,7 +2,7 @@
 from ... import nn
 from ...block import HybridBlock
 from ..model_store import load_pretrained
-from ._contrib import HybridConcurrent
+from ...contrib.nn import HybridConcurrent
 
 __all__ = ["SqueezeNet", "squeezenet1_0", "squeezenet1_1"]
 

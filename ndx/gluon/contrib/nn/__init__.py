@@ -1,0 +1,3 @@
+"""``gluon.contrib.nn``: MXNet's contributed layers that ndx provides."""
+from .basic_layers import *  # noqa: F401,F403
+from .basic_layers import __all__  # noqa: F401
