@@ -552,6 +552,9 @@ def main(argv=None):
     }
     md = report.markdown(doc)
     print(md)
+    for out in (args.markdown, args.docs, args.json, args.plot):
+        if out and os.path.dirname(out):
+            os.makedirs(os.path.dirname(out), exist_ok=True)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(md)
