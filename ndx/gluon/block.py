@@ -373,6 +373,8 @@ class HybridBlock(Block):
         needed) and run ``hybrid_forward(nd, x, *args, **params)``."""
         first = x if isinstance(x, NDArray) else _first_ndarray((x,) + args)
         if first is None:
+            if _has_symbol((x,) + args):
+                return self._symbolic_forward(x, *args)
             raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. Please check "
                              "the type of the args.\n")
         reg = self._reg_params
@@ -389,6 +391,14 @@ class HybridBlock(Block):
                 p._finish_deferred_init()
             params = {k: v.data(ctx) for k, v in reg.items()}
         return self.hybrid_forward(_nd, x, *args, **params)
+
+    def _symbolic_forward(self, x, *args):
+        """Symbol inputs (``net(mx.sym.var('data'))``, ``export``): the graph ``hybrid_forward`` builds with
+        ``F = ndx.symbol`` and the Parameters' variables, in the name scope (op nodes named ``<prefix>fwd``)."""
+        from .. import symbol as F
+        with self.name_scope():
+            params = {k: p.var() for k, p in self._reg_params.items()}
+            return self.hybrid_forward(F, x, *args, **params)
 
     def hybrid_forward(self, F, x, *args, **kwargs):
         """The computation, with ``F`` = ``ndx.nd``; override in subclasses."""
@@ -431,6 +441,11 @@ class HybridBlock(Block):
             raise MXNetError(f"MXNetError: Error in operator {self.name}_fwd: Shape inconsistent, Provided = "
                              f"{_shape_str(stored)}, inferred shape=({','.join(str(n) for n in shape)})")
         param.shape = shape
+
+
+def _has_symbol(args):
+    from ..symbol.symbol import Symbol
+    return any(isinstance(a, Symbol) or (isinstance(a, (list, tuple)) and _has_symbol(a)) for a in args)
 
 
 def _known(shape):

@@ -347,9 +347,17 @@ class Parameter:
             autograd.mark_variables(list(self._data.values()), list(self._grad.values()), self._grad_req)
 
     def var(self):
-        """Symbolic variable: ndx has no symbolic graph API."""
-        raise NotImplementedError(f"Parameter.var() ('{self.name}') would return an mx.sym Variable; symbols are "
-                                  "not supported by ndx. Use the NDArray from Parameter.data() instead.")
+        """This Parameter's Symbol variable, with the ``__shape__``/``__dtype__``/``__lr_mult__``/
+        ``__wd_mult__``/``__init__`` attributes MXNet writes; the same Symbol on every call while the shape
+        stays the same (so a graph using the Parameter twice shares one variable)."""
+        cached = getattr(self, "_var", None)
+        if cached is not None and cached[0] == self.shape:
+            return cached[1]
+        from ..symbol import var
+        v = var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult, wd_mult=self.wd_mult,
+                init=self.init, stype=self._stype)
+        self._var = (self.shape, v)
+        return v
 
     def row_sparse_data(self, row_id):
         raise NotImplementedError("row_sparse parameters are not supported by ndx")

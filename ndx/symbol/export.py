@@ -1,64 +1,15 @@
 """Tracing a HybridBlock into a Symbol and ``HybridBlock.export`` (MXNet's ``-symbol.json`` + ``.params``).
 
-As in MXNet, the graph comes from calling ``hybrid_forward`` with ``F = ndx.symbol`` and Symbols for
-the inputs and the Parameters: children are called as usual, and ``symbolic_forward`` (installed as
-the Symbol branch of ``HybridBlock.forward`` while tracing) does the same for each of them, inside the
+As in MXNet, the graph is what the block returns when called on Symbols: ``HybridBlock.forward`` sends
+Symbol inputs to ``hybrid_forward`` with ``F = ndx.symbol`` and the Parameters' ``var()``, inside the
 block's name scope so op nodes get MXNet's names (``<prefix>fwd``).
 """
-import contextlib
 import inspect
-import threading
 
 from ..base import MXNetError
 from .symbol import Group, Symbol, var
 
-__all__ = ["trace", "export", "symbolic_forward", "install"]
-
-_tracing = threading.local()
-
-
-def _param_var(param):
-    """The graph variable of a Parameter (one per Parameter per trace, so shared weights stay shared)."""
-    cache = _tracing.vars
-    v = cache.get(id(param))
-    if v is None:
-        shape = param.shape if param.shape is not None else None
-        v = var(param.name, shape=shape, dtype=param.dtype, lr_mult=param.lr_mult, wd_mult=param.wd_mult,
-                init=param.init, stype=getattr(param, "_stype", "default"))
-        cache[id(param)] = v
-    return v
-
-
-def symbolic_forward(block, x, *args):
-    """``block``'s forward on Symbol inputs: ``hybrid_forward(ndx.symbol, x, *args, **param_vars)``."""
-    from .. import symbol as F
-    if hasattr(block, "_symbolic"):  # SymbolBlock: splice its own graph in
-        return block._symbolic([x] + list(args))
-    with block.name_scope():
-        params = {k: _param_var(p) for k, p in block._reg_params.items()}
-        return block.hybrid_forward(F, x, *args, **params)
-
-
-@contextlib.contextmanager
-def _symbol_branch():
-    """While tracing, HybridBlock.forward sends Symbol inputs to ``symbolic_forward``."""
-    from ..gluon.block import HybridBlock
-    original = HybridBlock.__dict__["forward"]
-    if getattr(original, "_handles_symbols", False):
-        yield
-        return
-
-    def forward(self, x, *args):
-        if isinstance(x, Symbol):
-            return symbolic_forward(self, x, *args)
-        return original(self, x, *args)
-
-    forward._handles_symbols = True
-    HybridBlock.forward = forward
-    try:
-        yield
-    finally:
-        HybridBlock.forward = original
+__all__ = ["trace", "export", "install"]
 
 
 def _count_inputs(block):
@@ -79,13 +30,7 @@ def trace(block, num_inputs=None):
     """The Symbol ``block`` computes, with inputs ``data`` (one) or ``data0, data1, ...``."""
     n = num_inputs or _count_inputs(block)
     inputs = [var("data")] if n == 1 else [var(f"data{i}") for i in range(n)]
-    _tracing.vars = {}
-    try:
-        with _symbol_branch():
-            out = block(*inputs)
-    finally:
-        _tracing.vars = {}
-    outs = _flatten(out)
+    outs = _flatten(block(*inputs))
     return outs[0] if len(outs) == 1 else Group(outs)
 
 

@@ -186,9 +186,16 @@ def test_reset_ctx_averages(ctx):
     assert (p.grad().asnumpy() == 0).all()
 
 
-def test_var_is_not_supported():
-    with pytest.raises(NotImplementedError, match="symbol"):
-        gluon.Parameter("w").var()
+def test_var_is_the_symbol_variable_mxnet_writes():
+    """JSON node as MXNet 1.9.1 writes it for Parameter('w', shape=(3, 4), lr_mult=2.0, init='ones').var()."""
+    import json
+    p = gluon.Parameter("w", shape=(3, 4), lr_mult=2.0, init="ones")
+    v = p.var()
+    assert v is p.var()
+    assert json.loads(v.tojson())["nodes"] == [
+        {"op": "null", "name": "w", "attrs": {"__dtype__": "0", "__init__": "ones", "__lr_mult__": "2.0",
+                                               "__shape__": "(3, 4)", "__storage_type__": "0",
+                                               "__wd_mult__": "1.0"}, "inputs": []}]
 
 
 def test_constant(ctx):
