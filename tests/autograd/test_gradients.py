@@ -119,6 +119,8 @@ CASES = {
     "pick": (lambda a, i: nd.pick(a, i, axis=1), [_r(3, 4), np.array([0, 3, 3], np.int64)]),
     "dot": (lambda a, b: nd.dot(a, b) + nd.dot(a, b.T, transpose_b=True), [_r(2, 3), _r(3, 4)]),
     "batch_dot": (lambda a, b: nd.batch_dot(a, b, transpose_b=True), [_r(2, 3, 4), _r(2, 5, 4)]),
+    "_linalg_gemm2": (lambda a, b: nd.linalg.gemm2(a, b, transpose_a=True, alpha=1.5, axis=-3),
+                      [_r(2, 4, 3, 3), _r(2, 4, 3, 5)]),
 }
 EXTRA = {  # the same ops on other paths: first-axis view indexing, 1-D and N-D dot, the where row rule
     "getitem_view": (lambda x: x[1] * 3 + x[0:1].reshape((4,)), [_r(2, 4)]),
