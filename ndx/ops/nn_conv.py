@@ -1,9 +1,18 @@
 """Convolution and Deconvolution (transposed convolution), 1-, 2- and 3-D, forward and backward.
 
-Channel-first core: a strided window view of the padded input is copied into a column buffer
-``(groups, C/groups * prod(kernel), n * prod(out))`` and multiplied with the weight (one GEMM per
-group). Work is chunked over the batch so the column buffer stays under ``COL_BYTES``; the backward
-recomputes the columns chunk by chunk instead of keeping them (memory stays ~ the activations).
+Channel-first core with one strategy per kind of convolution:
+
+- **pointwise** (1x1 kernel, no padding): a plain GEMM per sample on the (strided) input, no copy;
+- **per-channel** (each filter reads one input channel: depthwise, or a single input channel):
+  shift-and-accumulate, one multiply-add over the output per kernel offset; no GEMM, no columns;
+- **general**: im2col — a strided window view of the zero padded input is copied into a reused
+  column buffer and multiplied with the weight (one GEMM per group). Work is chunked over the
+  batch so the column buffer stays under ``COL_BYTES``; the backward recomputes the columns chunk
+  by chunk instead of keeping them (memory stays ~ the activations). The data gradient of a
+  stride-1 convolution is itself a convolution (of the padded output gradient with the flipped,
+  transposed kernel), so it runs as one more im2col + GEMM writing straight into the result;
+  strided convolutions scatter-add column gradients (col2im).
+
 Channel-last layouts (NWC/NHWC/NDHWC) transpose around the core. Deconvolution is the adjoint:
 its forward is Convolution's data gradient, its backward Convolution's forward and weight gradient.
 """
@@ -12,7 +21,7 @@ import math
 
 from .op import Op
 
-COL_BYTES = 4 << 20  # upper bound of one chunk's column buffer
+COL_BYTES = 16 << 20  # upper bound of one chunk's column buffer
 
 
 def _chunk(n, per_sample):
@@ -26,39 +35,398 @@ def out_size(size, k, s, d, p):
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def _windows(xp, x, kernel, stride, dilate, pad):
-    """Strided window view ``(n, C, *O, *K)`` of a channel-first chunk ``x`` (n, C, *S), zero padded."""
+def _all_slice(nd):
+    return (slice(None),) * nd
+
+
+class _Padder:
+    """Zero padded copies of equally shaped batch chunks, written into one reused buffer.
+
+    The borders are zeroed once; each chunk only overwrites the interior.
+    """
+
+    def __init__(self, xp, shape, lo, hi, dtype):
+        self.inner = tuple(slice(a, a + s) for a, s in zip(lo, shape[2:]))
+        self.padded = any(lo) or any(hi)
+        if self.padded:
+            self.buf = xp.zeros(shape[:2] + tuple(s + a + b for s, a, b in zip(shape[2:], lo, hi)), dtype=dtype)
+
+    def __call__(self, chunk):
+        if not self.padded:
+            return chunk
+        m = chunk.shape[0]
+        self.buf[(slice(0, m), slice(None)) + self.inner] = chunk
+        return self.buf[:m]
+
+
+def _windows(xp, xpad, kernel, stride, dilate, osz):
+    """Strided window view ``(n, C, *O, *K)`` of a padded channel-first array ``(n, C, *Sp)``."""
+    st = xpad.strides
     nd = len(kernel)
-    if any(pad):
-        x = xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad))
-    ext = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilate))
-    win = xp.lib.stride_tricks.sliding_window_view(x, ext, axis=tuple(range(2, 2 + nd)))
-    if any(s != 1 for s in stride) or any(d != 1 for d in dilate):
-        win = win[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
-                  + tuple(slice(None, None, d) for d in dilate)]
-    return win
+    shape = tuple(xpad.shape[:2]) + tuple(osz) + tuple(kernel)
+    strides = tuple(st[:2]) + tuple(st[2 + i] * stride[i] for i in range(nd)) + \
+        tuple(st[2 + i] * dilate[i] for i in range(nd))
+    return xp.lib.stride_tricks.as_strided(xpad, shape, strides)
 
 
-def _cols(xp, x, kernel, stride, dilate, pad, groups):
-    """Column buffer ``(G, Cg*K, n*P)`` (one GEMM per group over the whole chunk): the backward's layout."""
+def _im2col(win, buf):
+    """Copy a window view ``(m, C, *O, *K)`` into the flat buffer ``buf`` as columns ``(C, *K, m, *O)``.
+
+    One GEMM then covers the whole chunk, contracting over channels x kernel offsets, or (for the
+    weight gradient) over samples x output cells.
+    """
+    nd = (win.ndim - 2) // 2
+    perm = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+    shape = tuple(win.shape[i] for i in perm)
+    dst = buf[:math.prod(shape)].reshape(shape)
+    dst[...] = win.transpose(perm)
+    return dst
+
+
+def _geometry(x_shape, kernel, stride, dilate, pad):
+    return tuple(out_size(x_shape[2 + i], kernel[i], stride[i], dilate[i], pad[i]) for i in range(len(kernel)))
+
+
+def _per_channel(c, groups):
+    """Depthwise: every filter reads exactly one input channel."""
+    return groups == c > 1
+
+
+def _pointwise(kernel, pad):
+    return math.prod(kernel) == 1 and not any(pad)
+
+
+def _strided(x, stride):
+    if any(s != 1 for s in stride):
+        return x[_all_slice(2) + tuple(slice(None, None, s) for s in stride)]
+    return x
+
+
+# ----------------------------------------------------------------------------- forward
+
+def conv_forward(xp, x, w, kernel, stride, dilate, pad, groups):
+    """Channel-first convolution (no bias): x (N, C, *S), w (F, C/G, *K) -> (N, F, *O)."""
+    osz = _geometry(x.shape, kernel, stride, dilate, pad)
+    if _per_channel(x.shape[1], groups):
+        return _per_channel_forward(xp, x, w, kernel, stride, dilate, pad, osz)
+    if _pointwise(kernel, pad):
+        return _pointwise_forward(xp, x, w, stride, groups, osz)
+    return _im2col_forward(xp, x, w, kernel, stride, dilate, pad, groups, osz)
+
+
+def _pointwise_forward(xp, x, w, stride, groups, osz):
+    n, c = x.shape[:2]
+    f = w.shape[0]
+    p = math.prod(osz)
+    wm = w.reshape(groups, f // groups, c // groups)
+    xs = _strided(x, stride)
+    if n == 1:
+        return xp.matmul(wm, xs.reshape(groups, c // groups, p)).reshape((1, f) + osz)
+    # one GEMM over the whole batch (channels x (samples * cells)) rather than one per sample
+    xt = xp.ascontiguousarray(xs.reshape(n, c, p).transpose(1, 0, 2)).reshape(groups, c // groups, n * p)
+    y = xp.matmul(wm, xt).reshape(f, n, p).transpose(1, 0, 2)
+    return xp.ascontiguousarray(y).reshape((n, f) + osz)
+
+
+DW_BLOCK = 1 << 15  # elements of one accumulator block of the depthwise path (fits L2 with its temporary)
+
+
+class _FlatGrid:
+    """Stride-1 windows as contiguous runs: rows (sample x channel) of a flattened padded grid.
+
+    Output cell ``o`` and kernel offset ``k`` read padded cell ``o + d*k``; flattening the padded grid,
+    that is flat index ``q + base_k`` for an output laid out on the padded grid's row pitch, so every
+    kernel offset is one long contiguous run per row. The cells past each output row's end (the pitch
+    minus the output width) are computed and dropped.
+    """
+
+    def __init__(self, sp, kernel, dilate):
+        nd = len(sp)
+        self.sp = tuple(sp)
+        self.pitch = tuple(math.prod(sp[i + 1:]) for i in range(nd))
+        self.osz = tuple(s - d * (k - 1) for s, k, d in zip(sp, kernel, dilate))
+        self.run = self.osz[0] * self.pitch[0]
+        self.bases = [sum(o * d * p for o, d, p in zip(offs, dilate, self.pitch))
+                      for offs in itertools.product(*[range(k) for k in kernel])]
+        # the last row's runs read this far past the grid (into cells that only feed dropped outputs)
+        self.tail = sum(d * (k - 1) * p for k, d, p in zip(kernel[1:], dilate[1:], self.pitch[1:]))
+
+    def padded(self, xp, x, lo):
+        """Flat zero padded copy of ``x`` (n, C, *S) with ``tail`` spare zeros, as rows (n*C, prod(sp))."""
+        rows = x.shape[0] * x.shape[1]
+        size = math.prod(self.sp)
+        flat = xp.zeros(rows * size + self.tail, dtype=x.dtype)
+        grid = flat[:rows * size].reshape(tuple(x.shape[:2]) + self.sp)
+        grid[_all_slice(2) + tuple(slice(a, a + s) for a, s in zip(lo, x.shape[2:]))] = x
+        return flat, rows
+
+    def runs(self, xp, flat, rows, j):
+        """View (rows, run) of kernel offset ``j``."""
+        item = flat.strides[0]
+        return xp.lib.stride_tricks.as_strided(flat[self.bases[j]:], (rows, self.run),
+                                               (math.prod(self.sp) * item, item))
+
+    def crop(self, acc, lead):
+        """The valid output cells of a (rows, run) accumulator, shaped ``lead + osz``."""
+        return acc.reshape(tuple(lead) + (self.osz[0],) + self.sp[1:])[
+            _all_slice(len(lead) + 1) + tuple(slice(0, o) for o in self.osz[1:])]
+
+
+def _depthwise_flat(xp, x, wr, kernel, dilate, lo, hi):
+    """Stride-1 depthwise convolution (multiplier 1) of x (n, C, *S), per-row weights wr (n*C, K)."""
+    grid = _FlatGrid(tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi)), kernel, dilate)
+    flat, rows = grid.padded(xp, x, lo)
+    acc = xp.empty((rows, grid.run), dtype=x.dtype)
+    block = max(1, DW_BLOCK // grid.run)
+    tmp = xp.empty((min(block, rows), grid.run), dtype=x.dtype)
+    views = [grid.runs(xp, flat, rows, j) for j in range(len(grid.bases))]
+    for r in range(0, rows, block):  # every offset over one cache-sized block of rows at a time
+        a = acc[r:r + block]
+        t = tmp[:a.shape[0]]
+        for j, v in enumerate(views):
+            if j == 0:
+                xp.multiply(v[r:r + block], wr[r:r + block, 0:1], out=a)
+            else:
+                xp.multiply(v[r:r + block], wr[r:r + block, j:j + 1], out=t)
+                a += t
+    return xp.ascontiguousarray(grid.crop(acc, x.shape[:2]))
+
+
+def _row_weights(xp, w, n):
+    """Depthwise weight (C, 1, *K) repeated per sample: (n*C, K)."""
+    c = w.shape[0]
+    return xp.ascontiguousarray(xp.broadcast_to(w.reshape(1, c, -1), (n, c, math.prod(w.shape[2:])))).reshape(n * c, -1)
+
+
+def _per_channel_forward(xp, x, w, kernel, stride, dilate, pad, osz):
+    """Shift-and-accumulate: ``y[n, c, m] = sum_k w[c, m, k] * x_pad[n, c, window k]``."""
+    if w.shape[0] == x.shape[1] and all(s == 1 for s in stride):
+        return _depthwise_flat(xp, x, _row_weights(xp, w, x.shape[0]), kernel, dilate, pad, pad)
     nd = len(kernel)
-    win = _windows(xp, x, kernel, stride, dilate, pad)
-    n, c = win.shape[:2]
-    osz = win.shape[2:2 + nd]
-    perm = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))  # (C, *K, n, *O)
-    cols = win.transpose(perm).reshape(groups, (c // groups) * math.prod(kernel), n * math.prod(osz))
-    return cols, osz
+    n, c = x.shape[:2]
+    mult = w.shape[0] // c
+    win = _windows(xp, _Padder(xp, x.shape, pad, pad, x.dtype)(x), kernel, stride, dilate, osz)
+    wk = w.reshape((1, c, mult) + tuple(kernel))
+    y = xp.empty((n, c, mult) + osz, dtype=x.dtype)
+    tmp = xp.empty_like(y)
+    lead = _all_slice(2 + nd)
+    for j, offs in enumerate(itertools.product(*[range(k) for k in kernel])):
+        v = win[lead + offs][:, :, None]
+        wj = wk[_all_slice(3) + offs].reshape((1, c, mult) + (1,) * nd)
+        if j == 0:
+            xp.multiply(v, wj, out=y)
+        else:
+            xp.multiply(v, wj, out=tmp)
+            y += tmp
+    return y.reshape((n, c * mult) + osz)
 
 
-def _sample_cols(xp, x, kernel, stride, dilate, pad, groups):
-    """Column buffer ``(n, G, Cg*K, P)``: per-sample GEMMs write the output in (n, F, *O) order directly."""
+def _im2col_forward(xp, x, w, kernel, stride, dilate, pad, groups, osz):
+    n, c = x.shape[:2]
+    f = w.shape[0]
     nd = len(kernel)
-    win = _windows(xp, x, kernel, stride, dilate, pad)
-    n, c = win.shape[:2]
-    osz = win.shape[2:2 + nd]
-    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))  # (n, C, *K, *O)
-    return win.transpose(perm).reshape(n, groups, (c // groups) * math.prod(kernel), math.prod(osz))
+    p = math.prod(osz)
+    per = c * math.prod(kernel) * p
+    step = _chunk(n, per * x.dtype.itemsize)
+    y = xp.empty((n, f) + osz, dtype=x.dtype)
+    wm = w.reshape(groups, f // groups, -1)
+    buf = xp.empty(step * per, dtype=x.dtype)
+    ybuf = xp.empty(step * f * p, dtype=x.dtype) if n > 1 else None
+    padder = _Padder(xp, (step,) + x.shape[1:], pad, pad, x.dtype)
+    for a in range(0, n, step):
+        # one GEMM per chunk (not per sample): few BLAS calls, so few thread-pool synchronisations
+        cols = _im2col(_windows(xp, padder(x[a:a + step]), kernel, stride, dilate, osz), buf)
+        m = cols.shape[nd + 1]
+        cols = cols.reshape(groups, -1, m * p)
+        if m == 1:
+            xp.matmul(wm, cols, out=y[a:a + 1].reshape(groups, f // groups, p))
+            continue
+        part = ybuf[:f * m * p].reshape(groups, f // groups, m * p)
+        xp.matmul(wm, cols, out=part)
+        y[a:a + m] = part.reshape((f, m) + osz).transpose((1, 0) + tuple(range(2, 2 + nd)))
+    return y
 
+
+# ----------------------------------------------------------------------------- backward
+
+def conv_backward(xp, gy, x, w, kernel, stride, dilate, pad, groups, need_dx=True, need_dw=True,
+                  x_shape=None):
+    """Gradients (dx, dw) of the channel-first convolution for output gradient ``gy`` (N, F, *O).
+
+    ``x`` may be None when only ``dx`` is wanted; then ``x_shape`` gives the input shape.
+    """
+    x_shape = tuple(x.shape) if x is not None else tuple(x_shape)
+    if _per_channel(x_shape[1], groups):
+        return _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, need_dx, need_dw)
+    if _pointwise(kernel, pad):
+        return _pointwise_backward(xp, gy, x, w, stride, groups, x_shape, need_dx, need_dw)
+    dw = _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups) if need_dw else None
+    dx = None
+    if need_dx:
+        lo = tuple(d * (k - 1) - p for k, d, p in zip(kernel, dilate, pad))
+        hi = tuple(s + d * (k - 1) - o - l for s, k, d, o, l in zip(x_shape[2:], kernel, dilate, gy.shape[2:], lo))
+        # the transposed convolution copies F*K columns per input cell, col2im scatter-adds C*K of
+        # them (about four times dearer per element): the cheaper one by channel counts
+        c, f = x_shape[1], w.shape[0]
+        if all(s == 1 for s in stride) and min(lo + hi) >= 0 and f < 4 * c:
+            dx = _transposed_dx(xp, gy, w, kernel, dilate, lo, hi, groups, x_shape)
+        else:
+            dx = _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape)
+    return dx, dw
+
+
+def _pointwise_backward(xp, gy, x, w, stride, groups, x_shape, need_dx, need_dw):
+    n, c = x_shape[:2]
+    f = w.shape[0]
+    osz = tuple(gy.shape[2:])
+    p = math.prod(osz)
+    wm = w.reshape(groups, f // groups, c // groups)
+    # (channels, samples * cells) layouts: one GEMM per gradient (free reshapes when n == 1)
+    gt = xp.ascontiguousarray(gy.reshape(n, f, p).transpose(1, 0, 2)).reshape(groups, f // groups, n * p)
+    dx = dw = None
+    if need_dx:
+        d = xp.matmul(wm.transpose(0, 2, 1), gt).reshape(c, n, p).transpose(1, 0, 2).reshape((n, c) + osz)
+        if any(s != 1 for s in stride):
+            dx = xp.zeros(x_shape, dtype=gy.dtype)
+            dx[_all_slice(2) + tuple(slice(None, None, s) for s in stride)] = d
+        else:
+            dx = xp.ascontiguousarray(d)
+    if need_dw:
+        xt = xp.ascontiguousarray(_strided(x, stride).reshape(n, c, p).transpose(1, 0, 2))
+        dw = xp.matmul(gt, xt.reshape(groups, c // groups, n * p).transpose(0, 2, 1)).reshape(w.shape)
+    return dx, dw
+
+
+def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, need_dx, need_dw):
+    nd = len(kernel)
+    n, c = x_shape[:2]
+    mult = w.shape[0] // c
+    osz = tuple(gy.shape[2:])
+    g = gy.reshape((n, c, mult) + osz)
+    offsets = list(itertools.product(*[range(k) for k in kernel]))
+    dx = dw = None
+    flat = mult == 1 and all(s == 1 for s in stride)
+    if need_dw and flat:
+        # dw[c, k] = sum over samples and cells of gy * (window k of x): gy laid on the padded grid's
+        # pitch (zeros in the dropped cells) against each offset's contiguous run
+        grid = _FlatGrid(tuple(s + 2 * p for s, p in zip(x_shape[2:], pad)), kernel, dilate)
+        xf, rows = grid.padded(xp, x, pad)
+        gacc = xp.zeros((rows, grid.run), dtype=gy.dtype)
+        grid.crop(gacc, (n, c))[...] = gy
+        dw = xp.empty((len(offsets), n, c), dtype=w.dtype)
+        for j in range(len(offsets)):
+            dw[j] = xp.einsum("rl,rl->r", gacc, grid.runs(xp, xf, rows, j)).reshape(n, c)
+        dw = dw.sum(axis=1).T.reshape(w.shape)
+    elif need_dw:
+        win = _windows(xp, _Padder(xp, x_shape, pad, pad, x.dtype)(x), kernel, stride, dilate, osz)
+        dw = xp.empty((c, mult, len(offsets)), dtype=w.dtype)
+        tmp = xp.empty_like(g)
+        red = (0,) + tuple(range(3, 3 + nd))
+        lead = _all_slice(2 + nd)
+        for j, offs in enumerate(offsets):
+            xp.multiply(g, win[lead + offs][:, :, None], out=tmp)
+            dw[:, :, j] = tmp.sum(axis=red)
+        dw = dw.reshape(w.shape)
+    lo = tuple(d * (k - 1) - p for k, d, p in zip(kernel, dilate, pad))
+    hi = tuple(s + d * (k - 1) - o - l for s, k, d, o, l in zip(x_shape[2:], kernel, dilate, osz, lo))
+    if need_dx and flat and min(lo + hi) >= 0:
+        # the data gradient is the depthwise convolution of gy with the flipped kernel
+        wf = w.reshape(c, -1)[:, ::-1]
+        dx = _depthwise_flat(xp, gy, _row_weights(xp, wf.reshape(w.shape), n), kernel, dilate, lo, hi)
+    elif need_dx:
+        sp = tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
+        dxp = xp.zeros((n, c) + sp, dtype=gy.dtype)
+        wk = w.reshape((1, c, mult) + tuple(kernel))
+        tmp = xp.empty_like(g)
+        for offs in offsets:
+            idx = _all_slice(2) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
+                                        for o, d, s, m in zip(offs, dilate, stride, osz))
+            xp.multiply(g, wk[_all_slice(3) + offs].reshape((1, c, mult) + (1,) * nd), out=tmp)
+            dxp[idx] += tmp[:, :, 0] if mult == 1 else tmp.sum(axis=2)
+        dx = dxp[_all_slice(2) + tuple(slice(p, p + s) for p, s in zip(pad, x_shape[2:]))]
+    return dx, dw
+
+
+def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
+    """Weight gradient: one GEMM per chunk contracting over (samples x output cells)."""
+    nd = len(kernel)
+    n, c = x.shape[:2]
+    f = w.shape[0]
+    osz = tuple(gy.shape[2:])
+    per = c * math.prod(kernel) * math.prod(osz)
+    step = _chunk(n, per * x.dtype.itemsize)
+    buf = xp.empty(step * per, dtype=x.dtype)
+    padder = _Padder(xp, (step,) + tuple(x.shape[1:]), pad, pad, x.dtype)
+    dw = None
+    for a in range(0, n, step):
+        cols = _im2col(_windows(xp, padder(x[a:a + step]), kernel, stride, dilate, osz), buf)
+        m = cols.shape[nd + 1]
+        gt = xp.ascontiguousarray(gy[a:a + m].transpose((1, 0) + tuple(range(2, 2 + nd))))
+        part = xp.matmul(gt.reshape(groups, f // groups, -1), cols.reshape(groups, -1, m * math.prod(osz)).transpose(0, 2, 1))
+        if dw is None:
+            dw = part
+        else:
+            dw += part
+    return dw.reshape(w.shape)
+
+
+def _transposed_dx(xp, gy, w, kernel, dilate, lo, hi, groups, x_shape):
+    """Stride-1 data gradient as a convolution of the padded ``gy`` with the flipped, transposed kernel."""
+    nd = len(kernel)
+    n, c = x_shape[:2]
+    f = w.shape[0]
+    ssz = tuple(x_shape[2:])
+    p = math.prod(ssz)
+    flip = tuple(slice(None, None, -1) for _ in kernel)
+    wt = w.reshape((groups, f // groups, c // groups) + tuple(kernel))[_all_slice(3) + flip]
+    wt = xp.ascontiguousarray(wt.transpose((0, 2, 1) + tuple(range(3, 3 + nd)))).reshape(groups, c // groups, -1)
+    per = f * math.prod(kernel) * p
+    step = _chunk(n, per * gy.dtype.itemsize)
+    buf = xp.empty(step * per, dtype=gy.dtype)
+    dbuf = xp.empty(step * c * p, dtype=gy.dtype) if n > 1 else None
+    padder = _Padder(xp, (step,) + tuple(gy.shape[1:]), lo, hi, gy.dtype)
+    dx = xp.empty(x_shape, dtype=gy.dtype)
+    ones = (1,) * nd
+    for a in range(0, n, step):
+        cols = _im2col(_windows(xp, padder(gy[a:a + step]), kernel, ones, dilate, ssz), buf)
+        m = cols.shape[nd + 1]
+        cols = cols.reshape(groups, -1, m * p)
+        if m == 1:
+            xp.matmul(wt, cols, out=dx[a:a + 1].reshape(groups, c // groups, p))
+            continue
+        part = dbuf[:c * m * p].reshape(groups, c // groups, m * p)
+        xp.matmul(wt, cols, out=part)
+        dx[a:a + m] = part.reshape((c, m) + ssz).transpose((1, 0) + tuple(range(2, 2 + nd)))
+    return dx
+
+
+def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape):
+    """Strided data gradient: column gradients scatter-added into a zero padded buffer, chunk by chunk."""
+    nd = len(kernel)
+    n, c = x_shape[:2]
+    f = w.shape[0]
+    osz = tuple(gy.shape[2:])
+    wt = w.reshape(groups, f // groups, -1).transpose(0, 2, 1)
+    sp = tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
+    inner = _all_slice(2) + tuple(slice(p, p + s) for p, s in zip(pad, x_shape[2:]))
+    step = _chunk(n, c * math.prod(kernel) * math.prod(osz) * gy.dtype.itemsize)
+    dx = xp.empty(x_shape, dtype=gy.dtype)
+    swap = (1, 0) + tuple(range(2, 2 + nd))
+    for a in range(0, n, step):
+        g = gy[a:a + step]
+        m = g.shape[0]
+        gt = xp.ascontiguousarray(g.transpose(swap)).reshape(groups, f // groups, -1)
+        dcols = xp.matmul(wt, gt).reshape((c,) + tuple(kernel) + (m,) + osz)
+        dxp = xp.zeros((c, m) + sp, dtype=gy.dtype)
+        for offs in itertools.product(*[range(k) for k in kernel]):
+            idx = _all_slice(2) + tuple(
+                slice(o * d, o * d + s * (mm - 1) + 1, s) for o, d, s, mm in zip(offs, dilate, stride, osz))
+            dxp[idx] += dcols[(slice(None),) + offs]
+        dx[a:a + m] = dxp[inner].transpose(swap)
+    return dx
+
+
+# ----------------------------------------------------------------------------- Convolution op
 
 def _to_channel_first(x, nd):
     return x.transpose((0, nd + 1) + tuple(range(1, nd + 1)))
@@ -67,70 +435,6 @@ def _to_channel_first(x, nd):
 def _to_channel_last(x, nd):
     return x.transpose((0,) + tuple(range(2, nd + 2)) + (1,))
 
-
-def conv_forward(xp, x, w, kernel, stride, dilate, pad, groups):
-    """Channel-first convolution (no bias): x (N, C, *S), w (F, C/G, *K) -> (N, F, *O)."""
-    nd = len(kernel)
-    n, c = x.shape[:2]
-    f = w.shape[0]
-    osz = tuple(out_size(x.shape[2 + i], kernel[i], stride[i], dilate[i], pad[i]) for i in range(nd))
-    out = xp.empty((n, f) + osz, dtype=x.dtype)
-    wm = w.reshape(groups, f // groups, -1)
-    step = _chunk(n, c * math.prod(kernel) * math.prod(osz) * x.dtype.itemsize)
-    for a in range(0, n, step):
-        cols = _sample_cols(xp, x[a:a + step], kernel, stride, dilate, pad, groups)
-        dst = out[a:a + step]
-        xp.matmul(wm, cols, out=dst.reshape(dst.shape[0], groups, f // groups, -1))
-    return out
-
-
-def _col2im(xp, dcols, shape_padded, kernel, stride, dilate, osz):
-    """Scatter-add column gradients ``(C, *K, n, *O)`` into a zero padded ``(C, n, *Sp)`` buffer."""
-    nd = len(kernel)
-    dxp = xp.zeros(shape_padded, dtype=dcols.dtype)
-    for offs in itertools.product(*[range(k) for k in kernel]):
-        idx = (slice(None), slice(None)) + tuple(
-            slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offs, dilate, stride, osz))
-        dxp[idx] += dcols[(slice(None),) + offs]
-    return dxp
-
-
-def conv_backward(xp, gy, x, w, kernel, stride, dilate, pad, groups, need_dx=True, need_dw=True,
-                  x_shape=None):
-    """Gradients (dx, dw) of the channel-first convolution for output gradient ``gy`` (N, F, *O).
-
-    ``x`` may be None when only ``dx`` is wanted; then ``x_shape`` gives the input shape.
-    """
-    nd = len(kernel)
-    x_shape = x.shape if x is not None else x_shape
-    n, c = x_shape[:2]
-    f = w.shape[0]
-    osz = gy.shape[2:]
-    p_out = math.prod(osz)
-    kprod = math.prod(kernel)
-    wm = w.reshape(groups, f // groups, -1)
-    dw = xp.zeros(wm.shape, dtype=w.dtype) if need_dw else None
-    dx = xp.empty(x_shape, dtype=gy.dtype) if need_dx else None
-    sp = tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
-    wt = wm.transpose(0, 2, 1) if need_dx else None
-    step = _chunk(n, c * kprod * p_out * gy.dtype.itemsize)
-    for a in range(0, n, step):
-        g = gy[a:a + step]
-        m = g.shape[0]
-        gm = xp.ascontiguousarray(g.transpose((1, 0) + tuple(range(2, 2 + nd)))).reshape(groups, f // groups, m * p_out)
-        if need_dw:
-            cols, _ = _cols(xp, x[a:a + step], kernel, stride, dilate, pad, groups)
-            dw += xp.matmul(gm, cols.transpose(0, 2, 1))
-            del cols
-        if need_dx:
-            dcols = xp.matmul(wt, gm).reshape((c,) + tuple(kernel) + (m,) + tuple(osz))
-            dxp = _col2im(xp, dcols, (c, m) + sp, kernel, stride, dilate, osz)
-            inner = (slice(None), slice(None)) + tuple(slice(p, p + s) for p, s in zip(pad, x_shape[2:]))
-            dx[a:a + step] = dxp[inner].transpose((1, 0) + tuple(range(2, 2 + nd)))
-    return dx, (dw.reshape(w.shape) if need_dw else None)
-
-
-# ----------------------------------------------------------------------------- Convolution op
 
 def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_last):
     nd = len(kernel)
@@ -144,21 +448,23 @@ def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_l
     return y
 
 
-def _conv_bwd(xp, gy, inputs, y, saved, kernel, stride, dilate, pad, num_group, channel_last):
+def _conv_bwd(xp, gy, inputs, y, saved, kernel, stride, dilate, pad, num_group, channel_last,
+              needs=(True, True, True)):
     nd = len(kernel)
     x, w = inputs[0], inputs[1]
     if channel_last:
         x, w, gy = _to_channel_first(x, nd), _to_channel_first(w, nd), _to_channel_first(gy, nd)
-    dx, dw = conv_backward(xp, gy, x, w, kernel, stride, dilate, pad, num_group)
+    dx, dw = conv_backward(xp, gy, x, w, kernel, stride, dilate, pad, num_group, need_dx=needs[0], need_dw=needs[1])
     if channel_last:
-        dx, dw = _to_channel_last(dx, nd), _to_channel_last(dw, nd)
+        dx = None if dx is None else _to_channel_last(dx, nd)
+        dw = None if dw is None else _to_channel_last(dw, nd)
     grads = (dx, dw)
     if len(inputs) == 3:
-        grads += (gy.sum(axis=(0,) + tuple(range(2, 2 + nd))),)
+        grads += (gy.sum(axis=(0,) + tuple(range(2, 2 + nd))) if needs[2] else None,)
     return grads
 
 
-convolution = Op("Convolution", _conv_fwd, _conv_bwd)
+convolution = Op("Convolution", _conv_fwd, _conv_bwd, masked=True)
 
 
 # ----------------------------------------------------------------------------- Deconvolution op
@@ -184,19 +490,21 @@ def _deconv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, adj, num_group, ch
     return y
 
 
-def _deconv_bwd(xp, gy, inputs, y, saved, kernel, stride, dilate, pad, adj, num_group, channel_last):
+def _deconv_bwd(xp, gy, inputs, y, saved, kernel, stride, dilate, pad, adj, num_group, channel_last,
+                needs=(True, True, True)):
     nd = len(kernel)
     x, w = inputs[0], inputs[1]
     if channel_last:
         x, w, gy = _to_channel_first(x, nd), _to_channel_first(w, nd), _to_channel_first(gy, nd)
-    dx = conv_forward(xp, gy, w, kernel, stride, dilate, pad, num_group)
-    _, dw = conv_backward(xp, x, gy, w, kernel, stride, dilate, pad, num_group, need_dx=False)
+    dx = conv_forward(xp, gy, w, kernel, stride, dilate, pad, num_group) if needs[0] else None
+    dw = conv_backward(xp, x, gy, w, kernel, stride, dilate, pad, num_group, need_dx=False)[1] if needs[1] else None
     if channel_last:
-        dx, dw = _to_channel_last(dx, nd), _to_channel_last(dw, nd)
+        dx = None if dx is None else _to_channel_last(dx, nd)
+        dw = None if dw is None else _to_channel_last(dw, nd)
     grads = (dx, dw)
     if len(inputs) == 3:
-        grads += (gy.sum(axis=(0,) + tuple(range(2, 2 + nd))),)
+        grads += (gy.sum(axis=(0,) + tuple(range(2, 2 + nd))) if needs[2] else None,)
     return grads
 
 
-deconvolution = Op("Deconvolution", _deconv_fwd, _deconv_bwd)
+deconvolution = Op("Deconvolution", _deconv_fwd, _deconv_bwd, masked=True)

@@ -61,6 +61,14 @@ CONV_CASES = [
     ((1, 4, 8, 7), 4, (3, 2), (2, 1), (1, 0), (1, 2), 2),
     ((2, 4, 16, 16), 8, (3, 5), (2, 2), (1, 2), (2, 2), 2),
     ((1, 2, 5, 4, 4), 3, (3, 2, 2), (1, 2, 1), (1, 0, 1), (1, 1, 1), 1),
+    # each strategy of nn_conv: depthwise (multiplier 1 and 2), single input channel, pointwise 1x1
+    ((2, 4, 7, 6), 4, (3, 3), (1, 1), (1, 1), (1, 1), 4),
+    ((2, 3, 9, 8), 6, (3, 2), (2, 1), (1, 1), (2, 1), 3),
+    ((2, 1, 6, 6), 5, (3, 3), (1, 1), (1, 1), (1, 1), 1),
+    ((2, 6, 5, 4), 4, (1, 1), (1, 1), (0, 0), (1, 1), 2),
+    ((2, 4, 7, 5), 3, (1, 1), (2, 3), (0, 0), (1, 1), 1),
+    ((1, 3, 6, 5), 2, (3, 3), (1, 1), (3, 2), (1, 1), 1),  # pad beyond the kernel: no transposed-conv dx
+    ((2, 3, 8, 7), 3, (3, 3), (1, 1), (2, 0), (2, 1), 3),
 ]
 
 
@@ -98,7 +106,36 @@ GRAD_CASES = [
     ((2, 2, 5), 3, (3,), (2,), (1,), (1,), 1),
     ((1, 4, 5, 4), 2, (2, 3), (1, 2), (1, 1), (2, 1), 2),
     ((1, 1, 3, 4, 3), 2, (2, 2, 2), (1, 1, 1), (0, 1, 0), (1, 1, 1), 1),
+    ((2, 3, 5, 4), 2, (3, 3), (1, 1), (1, 1), (2, 1), 1),
+    ((1, 3, 5, 4), 3, (3, 2), (1, 1), (1, 1), (1, 1), 3),
+    ((2, 2, 5, 5), 4, (3, 3), (2, 1), (1, 0), (1, 2), 2),
+    ((2, 1, 4, 4), 3, (2, 2), (1, 1), (1, 0), (1, 1), 1),
+    ((2, 4, 3, 4), 2, (1, 1), (2, 1), (0, 0), (1, 1), 2),
+    ((1, 2, 4, 3), 2, (3, 2), (1, 1), (3, 2), (1, 1), 1),
+    ((2, 2, 6, 5), 2, (3, 2), (1, 1), (0, 2), (2, 1), 2),
+    ((1, 1, 5, 5), 4, (3, 3), (1, 1), (1, 1), (1, 1), 1),
 ]
+
+
+@pytest.mark.parametrize("shape,f,k,s,p,d,g", GRAD_CASES)
+def test_convolution_gradient_when_only_one_input_needs_it(ctx, rng, shape, f, k, s, p, d, g):
+    """Gradients skipped for inputs outside the graph leave the others unchanged."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal((f, shape[1] // g) + k).astype(np.float32)
+    kw = dict(kernel=k, stride=s, pad=p, dilate=d, num_filter=f, num_group=g, no_bias=True)
+    grads = []
+    for which in ("both", "x", "w"):
+        xa, wa = nd.array(x, ctx=ctx), nd.array(w, ctx=ctx)
+        if which != "w":
+            xa.attach_grad()
+        if which != "x":
+            wa.attach_grad()
+        with mx.autograd.record():
+            y = nd.Convolution(xa, wa, **kw)
+        y.backward()
+        grads.append((xa.grad.asnumpy() if which != "w" else None, wa.grad.asnumpy() if which != "x" else None))
+    np.testing.assert_allclose(grads[1][0], grads[0][0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(grads[2][1], grads[0][1], rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("shape,f,k,s,p,d,g", GRAD_CASES)
@@ -128,6 +165,10 @@ DECONV_CASES = [
     ((1, 2, 5, 5), 4, (3, 3), (2, 2), (1, 1), (1, 1), (1, 1), 1),
     ((1, 4, 4, 3), 6, (2, 3), (2, 1), (0, 1), (2, 1), (1, 0), 2),
     ((1, 2, 2, 3, 2), 2, (2, 2, 2), (2, 1, 1), (0, 0, 0), (1, 1, 1), (0, 0, 0), 1),
+    ((2, 4, 4, 3), 4, (3, 3), (1, 2), (1, 1), (1, 1), (0, 1), 4),
+    ((2, 4, 3, 3), 6, (1, 1), (1, 1), (0, 0), (1, 1), (0, 0), 2),
+    ((1, 2, 3, 3), 2, (1, 1), (2, 2), (0, 0), (1, 1), (1, 1), 1),
+    ((1, 3, 4, 4), 3, (3, 3), (1, 1), (1, 0), (1, 1), (0, 0), 3),
 ]
 
 
@@ -141,7 +182,7 @@ def test_deconvolution_forward_matches_direct_reference(ctx, rng, shape, f, k, s
     np.testing.assert_allclose(y.asnumpy(), ref_deconv(x, w, b, s, p, d, a, g), rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("shape,f,k,s,p,d,a,g", [DECONV_CASES[0], DECONV_CASES[3]])
+@pytest.mark.parametrize("shape,f,k,s,p,d,a,g", [DECONV_CASES[i] for i in (0, 3, 5, 6, 8)])
 def test_deconvolution_gradient(ctx, rng, shape, f, k, s, p, d, a, g):
     x = rng.standard_normal(shape)
     w = rng.standard_normal((shape[1], f // g) + k)
