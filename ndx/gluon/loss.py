@@ -13,7 +13,8 @@ from .block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
            "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "KLDivLoss", "HuberLoss", "HingeLoss",
-           "SquaredHingeLoss", "LogisticLoss", "TripletLoss", "PoissonNLLLoss", "CosineEmbeddingLoss"]
+           "SquaredHingeLoss", "LogisticLoss", "TripletLoss", "PoissonNLLLoss", "CosineEmbeddingLoss",
+           "CTCLoss"]
 
 
 def _apply_weighting(F, loss, weight=None, sample_weight=None):
@@ -274,3 +275,31 @@ class CosineEmbeddingLoss(Loss):
         eps = 1e-12
         return x_dot_y / F.maximum(x_norm * y_norm, F.full_like(x_norm, eps))
 
+
+
+class CTCLoss(Loss):
+    """Connectionist Temporal Classification loss (``nd.CTCLoss`` with ``blank_label='last'``).
+
+    ``pred`` is ``(N, T, C)`` (``layout='NTC'``) or ``(T, N, C)`` (``'TNC'``) unnormalized scores, the last
+    channel being the blank; ``label`` is ``(N, L)`` (``label_layout='NT'``) or ``(L, N)`` (``'TN'``), values
+    in ``0..C-2``, padded with -1. Optional ``pred_lengths`` / ``label_lengths`` (N,) give each sequence's
+    frame and label counts. Returns ``(N,)`` losses (a label no alignment can produce gives 0).
+    """
+
+    def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
+        if layout not in ("NTC", "TNC"):
+            raise AssertionError(f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}")
+        if label_layout not in ("NT", "TN"):
+            raise AssertionError(f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}")
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.index("N"), **kwargs)
+
+    def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None, sample_weight=None):
+        if self._layout == "NTC":
+            pred = F.swapaxes(pred, 0, 1)
+        if self._label_layout == "TN":
+            label = F.swapaxes(label, 0, 1)
+        loss = F.CTCLoss(pred, label, pred_lengths, label_lengths, use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label="last")
+        return _apply_weighting(F, loss, self._weight, sample_weight)

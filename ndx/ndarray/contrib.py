@@ -1,10 +1,11 @@
-"""``nd.contrib``: MXNet's contrib operators that ndx implements (``BilinearResize2D``)."""
+"""``nd.contrib``: MXNet's contrib operators that ndx implements (``BilinearResize2D``, ``CTCLoss``)."""
 from ..base import MXNetError
 from ..ops import resize
+from .ctc import CTCLoss, ctc_loss
 from .dispatch import invoke
 from .functions import _out
 
-__all__ = ["BilinearResize2D"]
+__all__ = ["BilinearResize2D", "CTCLoss", "ctc_loss"]
 
 _MODES = ("like", "odd_scale", "size", "to_even_down", "to_even_up", "to_odd_down", "to_odd_up")
 

@@ -66,3 +66,9 @@ from .sequence_ops import *  # noqa: E402,F401,F403
 from .sequence_ops import __all__ as _sequence_ops_all  # noqa: E402
 
 __all__ += _sequence_ops_all
+
+# ----------------------------------------------------------------------------- CTC loss
+from .ctc import *  # noqa: E402,F401,F403
+from .ctc import __all__ as _ctc_all  # noqa: E402
+
+__all__ += _ctc_all
