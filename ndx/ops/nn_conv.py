@@ -221,30 +221,65 @@ def _per_channel_forward(xp, x, w, kernel, stride, dilate, pad, osz):
     return y.reshape((n, c * mult) + osz)
 
 
-def _im2col_forward(xp, x, w, kernel, stride, dilate, pad, groups, osz):
-    n, c = x.shape[:2]
-    f = w.shape[0]
+def _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz):
+    """Columns of ``x`` (n, C, *S) for batch chunks: yields ``(a, m, cols, run, crop)``.
+
+    ``cols`` is ``(C * K, m * run)`` in one reused buffer; a GEMM result ``r`` of shape
+    ``(rows, m, run)`` maps to the output cells with ``crop(r)`` -> ``(rows, m, *osz)``. Stride 1 copies
+    long contiguous runs of a flattened padded grid (``_FlatGrid``; ``run`` is then a little longer
+    than the output); other strides copy a strided window view (``run = prod(osz)``).
+    """
     nd = len(kernel)
+    n, c = x.shape[:2]
+    kp = math.prod(kernel)
+    sp = tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi))
+    item = x.dtype.itemsize
+    if all(st == 1 for st in stride):
+        grid = _FlatGrid(sp, kernel, dilate)
+        size = math.prod(sp)
+        per = c * kp * grid.run
+        step = _chunk(n, per * item)
+        flat = xp.zeros(step * c * size + grid.tail, dtype=x.dtype)
+        inner = _all_slice(2) + tuple(slice(a, a + s) for a, s in zip(lo, x.shape[2:]))
+        buf = xp.empty(step * per, dtype=x.dtype)
+        bstride = flat.strides[0]
+        kstrides = tuple(d * p * bstride for d, p in zip(dilate, grid.pitch))
+        for a in range(0, n, step):
+            m = min(step, n - a)
+            flat[:m * c * size].reshape((m, c) + sp)[inner] = x[a:a + m]
+            view = xp.lib.stride_tricks.as_strided(
+                flat, (c,) + tuple(kernel) + (m, grid.run), (size * bstride,) + kstrides + (c * size * bstride, bstride))
+            cols = buf[:m * per].reshape((c,) + tuple(kernel) + (m, grid.run))
+            cols[...] = view
+            yield a, m, cols.reshape(c * kp, m * grid.run), grid.run, \
+                (lambda r, m=m: grid.crop(r, (r.shape[0], m)))
+        return
     p = math.prod(osz)
-    per = c * math.prod(kernel) * p
-    step = _chunk(n, per * x.dtype.itemsize)
-    y = xp.empty((n, f) + osz, dtype=x.dtype)
-    wm = w.reshape(groups, f // groups, -1)
+    per = c * kp * p
+    step = _chunk(n, per * item)
     buf = xp.empty(step * per, dtype=x.dtype)
-    ybuf = xp.empty(step * f * p, dtype=x.dtype) if n > 1 else None
-    padder = _Padder(xp, (step,) + x.shape[1:], pad, pad, x.dtype)
+    padder = _Padder(xp, (step,) + tuple(x.shape[1:]), lo, hi, x.dtype)
     for a in range(0, n, step):
-        # one GEMM per chunk (not per sample): few BLAS calls, so few thread-pool synchronisations
         cols = _im2col(_windows(xp, padder(x[a:a + step]), kernel, stride, dilate, osz), buf)
         m = cols.shape[nd + 1]
-        cols = cols.reshape(groups, -1, m * p)
-        if m == 1:
-            xp.matmul(wm, cols, out=y[a:a + 1].reshape(groups, f // groups, p))
-            continue
-        part = ybuf[:f * m * p].reshape(groups, f // groups, m * p)
-        xp.matmul(wm, cols, out=part)
-        y[a:a + m] = part.reshape((f, m) + osz).transpose((1, 0) + tuple(range(2, 2 + nd)))
-    return y
+        yield a, m, cols.reshape(c * kp, m * p), p, (lambda r, m=m: r.reshape((r.shape[0], m) + osz))
+
+
+def _gemm_conv(xp, x, wm, kernel, stride, dilate, lo, hi, osz, out):
+    """``out`` (n, F, *osz) = convolution of ``x`` with ``wm`` (G, F/G, C/G * K): one GEMM per chunk."""
+    groups, fg = wm.shape[:2]
+    swap = (1, 0) + tuple(range(2, 2 + len(kernel)))
+    for a, m, cols, run, crop in _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz):
+        # one GEMM per chunk (not per sample): few BLAS calls, so few thread-pool synchronisations
+        part = xp.matmul(wm, cols.reshape(groups, -1, m * run))
+        out[a:a + m] = crop(part.reshape(groups * fg, m, run)).transpose(swap)
+    return out
+
+
+def _im2col_forward(xp, x, w, kernel, stride, dilate, pad, groups, osz):
+    n, f = x.shape[0], w.shape[0]
+    y = xp.empty((n, f) + osz, dtype=x.dtype)
+    return _gemm_conv(xp, x, w.reshape(groups, f // groups, -1), kernel, stride, dilate, pad, pad, osz, y)
 
 
 # ----------------------------------------------------------------------------- backward
@@ -293,7 +328,7 @@ def _pointwise_backward(xp, gy, x, w, stride, groups, x_shape, need_dx, need_dw)
             dx = xp.ascontiguousarray(d)
     if need_dw:
         xt = xp.ascontiguousarray(_strided(x, stride).reshape(n, c, p).transpose(1, 0, 2))
-        dw = xp.matmul(gt, xt.reshape(groups, c // groups, n * p).transpose(0, 2, 1)).reshape(w.shape)
+        dw = xp.matmul(xt.reshape(groups, c // groups, n * p), gt.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(w.shape)
     return dx, dw
 
 
@@ -350,54 +385,35 @@ def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, ne
 def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
     """Weight gradient: one GEMM per chunk contracting over (samples x output cells)."""
     nd = len(kernel)
-    n, c = x.shape[:2]
     f = w.shape[0]
     osz = tuple(gy.shape[2:])
-    per = c * math.prod(kernel) * math.prod(osz)
-    step = _chunk(n, per * x.dtype.itemsize)
-    buf = xp.empty(step * per, dtype=x.dtype)
-    padder = _Padder(xp, (step,) + tuple(x.shape[1:]), pad, pad, x.dtype)
-    dw = None
-    for a in range(0, n, step):
-        cols = _im2col(_windows(xp, padder(x[a:a + step]), kernel, stride, dilate, osz), buf)
-        m = cols.shape[nd + 1]
-        gt = xp.ascontiguousarray(gy[a:a + m].transpose((1, 0) + tuple(range(2, 2 + nd))))
-        part = xp.matmul(gt.reshape(groups, f // groups, -1), cols.reshape(groups, -1, m * math.prod(osz)).transpose(0, 2, 1))
+    swap = (1, 0) + tuple(range(2, 2 + nd))
+    dw = gbuf = None
+    for a, m, cols, run, crop in _column_chunks(xp, x, kernel, stride, dilate, pad, pad, osz):
+        if gbuf is None or gbuf.shape[1] != m:
+            # gy on the columns' layout; cells the columns have beyond the output stay zero
+            gbuf = (xp.zeros if run != math.prod(osz) else xp.empty)((f, m, run), dtype=gy.dtype)
+        crop(gbuf)[...] = gy[a:a + m].transpose(swap)
+        # dw^T = cols @ gy^T: with the long contraction, this orientation keeps OpenBLAS's threads busy
+        # (the other one stalls for tens of ms when a core is shared)
+        part = xp.matmul(cols.reshape(groups, -1, m * run), gbuf.reshape(groups, f // groups, m * run).transpose(0, 2, 1))
         if dw is None:
             dw = part
         else:
             dw += part
-    return dw.reshape(w.shape)
+    return dw.transpose(0, 2, 1).reshape(w.shape)
 
 
 def _transposed_dx(xp, gy, w, kernel, dilate, lo, hi, groups, x_shape):
     """Stride-1 data gradient as a convolution of the padded ``gy`` with the flipped, transposed kernel."""
     nd = len(kernel)
-    n, c = x_shape[:2]
+    c = x_shape[1]
     f = w.shape[0]
-    ssz = tuple(x_shape[2:])
-    p = math.prod(ssz)
     flip = tuple(slice(None, None, -1) for _ in kernel)
     wt = w.reshape((groups, f // groups, c // groups) + tuple(kernel))[_all_slice(3) + flip]
     wt = xp.ascontiguousarray(wt.transpose((0, 2, 1) + tuple(range(3, 3 + nd)))).reshape(groups, c // groups, -1)
-    per = f * math.prod(kernel) * p
-    step = _chunk(n, per * gy.dtype.itemsize)
-    buf = xp.empty(step * per, dtype=gy.dtype)
-    dbuf = xp.empty(step * c * p, dtype=gy.dtype) if n > 1 else None
-    padder = _Padder(xp, (step,) + tuple(gy.shape[1:]), lo, hi, gy.dtype)
     dx = xp.empty(x_shape, dtype=gy.dtype)
-    ones = (1,) * nd
-    for a in range(0, n, step):
-        cols = _im2col(_windows(xp, padder(gy[a:a + step]), kernel, ones, dilate, ssz), buf)
-        m = cols.shape[nd + 1]
-        cols = cols.reshape(groups, -1, m * p)
-        if m == 1:
-            xp.matmul(wt, cols, out=dx[a:a + 1].reshape(groups, c // groups, p))
-            continue
-        part = dbuf[:c * m * p].reshape(groups, c // groups, m * p)
-        xp.matmul(wt, cols, out=part)
-        dx[a:a + m] = part.reshape((c, m) + ssz).transpose((1, 0) + tuple(range(2, 2 + nd)))
-    return dx
+    return _gemm_conv(xp, gy, wt, kernel, (1,) * nd, dilate, lo, hi, tuple(x_shape[2:]), dx)
 
 
 def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape):
