@@ -58,6 +58,14 @@ def _shift(xp, a, k, fill):
     return xp.concatenate([a[:, -k:], pad], axis=1)
 
 
+def _normalize(xp, a, zero):
+    """``a`` (N, S) log-values minus their row maximum (rows of -inf stay), and that maximum (0 there):
+    keeps the recursions near 0 so float32 keeps its precision over long sequences."""
+    m = a.max(axis=1)
+    m = xp.where(xp.isfinite(m), m, zero)
+    return a - m[:, None], m
+
+
 def _log_softmax(xp, x):
     m = x.max(axis=2, keepdims=True)
     z = x - m
@@ -75,34 +83,39 @@ def _ctc_fwd(xp, data, label, *lengths, blank_first=True, use_data_lengths=False
     emit = logp[:, rows, ext]  # (T, N, S): log-probability of each extended label at each frame
     neg_inf = work.dtype.type(-float("inf"))
     s_pos = xp.arange(ext.shape[1])[None, :]
+    zero = work.dtype.type(0)
     a = xp.where(valid & (s_pos < 2), emit[0], neg_inf)
+    a, scale = _normalize(xp, a, zero)
     alpha = xp.empty(emit.shape, dtype=work.dtype)
     alpha[0] = a
     for t in range(1, t_max):
         step = xp.logaddexp(a, _shift(xp, a, 1, neg_inf))
         step = xp.logaddexp(step, xp.where(skip, _shift(xp, a, 2, neg_inf), neg_inf)) + emit[t]
-        step = xp.where(valid, step, neg_inf)
-        a = xp.where((steps > t)[:, None], step, a)  # frozen once the sequence has ended
+        step, shift = _normalize(xp, xp.where(valid, step, neg_inf), zero)
+        live = steps > t  # frozen once the sequence has ended
+        a = xp.where(live[:, None], step, a)
+        scale = scale + xp.where(live, shift, zero)
         alpha[t] = a
     b = xp.arange(n)
     last = a[b, 2 * size]
     before = xp.where(size > 0, a[b, xp.maximum(2 * size - 1, 0)], neg_inf)
-    loglik = xp.logaddexp(last, before)
+    loglik = xp.logaddexp(last, before) + scale
     feasible = xp.isfinite(loglik) & (steps > 0)
-    loss = xp.where(feasible, -loglik, work.dtype.type(0))
-    saved = (logp, emit, alpha, ext, valid, skip, steps, size, loglik, feasible)
+    loss = xp.where(feasible, -loglik, zero)
+    saved = (logp, emit, alpha, ext, valid, skip, steps, feasible)
     return loss.astype(data.dtype), saved
 
 
 def _ctc_bwd(xp, grad, inputs, output, saved, blank_first=True, use_data_lengths=False, use_label_lengths=False):
     data = inputs[0]
-    logp, emit, alpha, ext, valid, skip, steps, size, loglik, feasible = saved
+    logp, emit, alpha, ext, valid, skip, steps, feasible = saved
     t_max, n, channels = logp.shape
+    zero = logp.dtype.type(0)
     neg_inf = logp.dtype.type(-float("inf"))
+    size = (valid.sum(axis=1) - 1) // 2
     s_pos = xp.arange(ext.shape[1])[None, :]
     end = valid & ((s_pos == (2 * size)[:, None]) | (s_pos == (2 * size - 1)[:, None]))
     skip_next = _shift(xp, skip, -2, False)  # s may jump to s + 2
-    safe_loglik = xp.where(feasible, loglik, logp.dtype.type(0))[:, None]
     occupancy = xp.empty(emit.shape, dtype=logp.dtype)
     b = xp.full(ext.shape, neg_inf, dtype=logp.dtype)
     for t in range(t_max - 1, -1, -1):
@@ -110,9 +123,13 @@ def _ctc_bwd(xp, grad, inputs, output, saved, blank_first=True, use_data_lengths
         step = xp.logaddexp(step, xp.where(skip_next, _shift(xp, b, -2, neg_inf), neg_inf)) + emit[t]
         start = xp.where(end, emit[t], neg_inf)
         b = xp.where((steps - 1 == t)[:, None], start, xp.where((steps - 1 > t)[:, None], step, neg_inf))
-        b = xp.where(valid, b, neg_inf)
-        # log P(paths through (t, s)) - log P(label): the posterior of extended label s at frame t
-        occupancy[t] = xp.exp(alpha[t] + b - emit[t] - safe_loglik)
+        b = _normalize(xp, xp.where(valid, b, neg_inf), zero)[0]
+        # posterior of extended label s at frame t: paths through (t, s), normalized over s (each frame's
+        # posteriors sum to 1, so the large log-likelihood never has to cancel against alpha + beta)
+        gamma = _normalize(xp, alpha[t] + b - emit[t], zero)[0]
+        weight = xp.exp(gamma)
+        total = weight.sum(axis=1, keepdims=True)
+        occupancy[t] = weight / xp.where(total > 0, total, logp.dtype.type(1))
     posterior = xp.zeros(logp.shape, dtype=logp.dtype)
     t_idx = xp.arange(t_max)[:, None, None]
     n_idx = xp.arange(n)[None, :, None]
