@@ -297,9 +297,9 @@ class CTCLoss(Loss):
 
     def hybrid_forward(self, F, pred, label, pred_lengths=None, label_lengths=None, sample_weight=None):
         if self._layout == "NTC":
-            pred = F.swapaxes(pred, 0, 1)
+            pred = F.swapaxes(pred, dim1=0, dim2=1)
         if self._label_layout == "TN":
-            label = F.swapaxes(label, 0, 1)
+            label = F.swapaxes(label, dim1=0, dim2=1)
         loss = F.CTCLoss(pred, label, pred_lengths, label_lengths, use_data_lengths=pred_lengths is not None,
                          use_label_lengths=label_lengths is not None, blank_label="last")
         return _apply_weighting(F, loss, self._weight, sample_weight)

@@ -443,6 +443,11 @@ _add("_contrib_BilinearResize2D", lambda a: ("data", "like") if a["mode"] == "li
                "size"),
       "align_corners": (_B, True)},
      lambda nd, ins, a: nd.contrib.BilinearResize2D(*ins, **a))
+_add("CTCLoss", lambda a: ["data", "label"] + ["data_lengths"] * a["use_data_lengths"]
+     + ["label_lengths"] * a["use_label_lengths"],
+     {"use_data_lengths": (_B, False), "use_label_lengths": (_B, False),
+      "blank_label": (A.enum("first", "last"), "first")},
+     lambda nd, ins, a: nd.CTCLoss(*ins, **a), hidden=lambda a: 2, output_names=lambda a: ["output0"])
 _add("_linalg_gemm2", ("A", "B"),
      {"transpose_a": (_B, False), "transpose_b": (_B, False), "alpha": (_F, 1.0), "axis": (_I, -2)},
      lambda nd, ins, a: nd.linalg.gemm2(*ins, **a))
@@ -468,6 +473,7 @@ ALIASES = {"concat": "Concat", "split": "SliceChannel", "reshape": "Reshape", "f
            "Dropout": "Dropout", "_Plus": "elemwise_add", "_plus": "elemwise_add", "_Minus": "elemwise_sub",
            "_Mul": "elemwise_mul", "_Div": "elemwise_div", "cast": "Cast", "pad": "Pad", "flip": "reverse",
            "swapaxes": "SwapAxis", "Softmax": "SoftmaxOutput", "stop_gradient": "BlockGrad"}
+ALIASES.update({"ctc_loss": "CTCLoss", "_contrib_CTCLoss": "CTCLoss", "_contrib_ctc_loss": "CTCLoss"})
 
 
 def canonical(name):
