@@ -13,13 +13,13 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import mxnet, npz_format, safetensors_format
-from .atomic import atomic_path, atomic_write
+from .atomic import atomic_path, atomic_write, is_durable, set_durable
 from .errors import FormatError
 from .info import ArrayInfo, AuxInfo, FileInfo
 from .mxnet import SparseArray
 
 __all__ = ["FORMATS", "detect_format", "format_for_save", "load_arrays", "save_arrays", "scan",
-           "atomic_write", "atomic_path", "FormatError", "SparseArray", "ArrayInfo", "AuxInfo",
+           "atomic_write", "atomic_path", "set_durable", "is_durable", "FormatError", "SparseArray", "ArrayInfo", "AuxInfo",
            "FileInfo", "mxnet", "safetensors_format", "npz_format"]
 
 FORMATS = ("mxnet", "safetensors", "npz")

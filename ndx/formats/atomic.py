@@ -1,4 +1,11 @@
-"""Crash-safe file replacement: write a temporary file next to the target, fsync, rename."""
+"""Crash-safe file replacement: write a temporary file next to the target, then rename it over the target.
+
+The rename is atomic, so an exception or a killed process never leaves a half-written file in place of
+the previous one. Surviving a power loss or kernel crash as well needs the data on disk before the
+rename: ``set_durable(True)`` (or ``NDX_DURABLE_SAVE=1`` in the environment) adds an ``fsync`` of the
+file and of its folder. It is off by default, as in numpy, PyTorch, safetensors and MXNet, because it
+costs several times the write itself on many disks.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -6,9 +13,21 @@ import os
 import tempfile
 import threading
 
-__all__ = ["atomic_path", "atomic_write"]
+__all__ = ["atomic_path", "atomic_write", "set_durable", "is_durable"]
 
 _umask_lock = threading.Lock()
+_durable = [os.environ.get("NDX_DURABLE_SAVE", "") not in ("", "0")]
+
+
+def set_durable(flag=True):
+    """fsync every saved file (and its folder) before it replaces the old one; returns the previous setting."""
+    prev = _durable[0]
+    _durable[0] = bool(flag)
+    return prev
+
+
+def is_durable():
+    return _durable[0]
 
 
 def _new_file_mode(path: str) -> int:
@@ -38,11 +57,12 @@ def _fsync_dir(folder: str) -> None:
 
 @contextlib.contextmanager
 def atomic_path(path):
-    """Yield a temporary path in ``path``'s folder; on success it is fsynced and renamed over ``path``.
+    """Yield a temporary path in ``path``'s folder; on success it is renamed over ``path`` (after an
+    fsync when durable saving is on).
 
     If the body raises, the temporary file is removed and ``path`` is left as it was. A process
-    killed in the body (SIGKILL, power loss) leaves ``path`` intact; at worst a stale
-    ``.<name>.<random>.tmp`` file stays in the folder.
+    killed in the body (SIGKILL) leaves ``path`` intact; at worst a stale ``.<name>.<random>.tmp``
+    file stays in the folder.
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -51,9 +71,11 @@ def atomic_path(path):
     try:
         os.close(fd)
         yield tmp
+        durable = _durable[0]
         fd = os.open(tmp, os.O_RDWR)
         try:
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
         finally:
@@ -63,7 +85,8 @@ def atomic_path(path):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 @contextlib.contextmanager

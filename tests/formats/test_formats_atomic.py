@@ -126,3 +126,24 @@ def test_sigkill_mid_save_keeps_old_file(tmp_path, ext):
         child.stderr.close()
     assert p.read_bytes() == before
     assert list(load_arrays(p)) == ["old"]
+
+
+def test_durable_saving_fsyncs_file_and_folder(tmp_path, monkeypatch):
+    import os
+
+    from ndx.formats import atomic
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    target = tmp_path / "d.bin"
+    prev = atomic.set_durable(False)
+    try:
+        with atomic.atomic_write(target) as f:
+            f.write(b"fast")
+        assert synced == [] and target.read_bytes() == b"fast"
+        atomic.set_durable(True)
+        with atomic.atomic_write(target) as f:
+            f.write(b"safe")
+        assert len(synced) == 2 and target.read_bytes() == b"safe"   # the file, then its folder
+    finally:
+        atomic.set_durable(prev)
