@@ -16,7 +16,8 @@ def __getattr__(name):
     if name.startswith("__") or name in ("io", "nn_ops"):
         raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'")
     if name in ("save", "load", "load_frombuffer"):
-        return getattr(importlib.import_module("ndx.ndarray.io"), name)
+        value = globals()[name] = getattr(importlib.import_module("ndx.ndarray.io"), name)
+        return value
     if name in ("contrib", "linalg"):
         return importlib.import_module(f"ndx.ndarray.{name}")
     try:
@@ -24,5 +25,6 @@ def __getattr__(name):
     except ImportError:
         nn_ops = None
     if nn_ops is not None and hasattr(nn_ops, name):
-        return getattr(nn_ops, name)
+        value = globals()[name] = getattr(nn_ops, name)  # later lookups skip this function
+        return value
     raise AttributeError(f"module 'ndx.ndarray' has no attribute '{name}'")

@@ -10,6 +10,8 @@ import math
 import numpy as np
 
 from ..base import MXNetError
+from .. import autograd as _autograd
+from ..autograd import _state as _autograd_state
 
 __all__ = ["Optimizer", "register", "create"]
 
@@ -221,6 +223,5 @@ def _sqrt(x):
 
 
 def _check_not_in_graph(weight):
-    from ..autograd import INPLACE_IN_GRAPH, _state
-    if _state.recording and weight._node is not None:
-        raise MXNetError(INPLACE_IN_GRAPH)
+    if _autograd_state.recording and weight._node is not None:
+        raise MXNetError(_autograd.INPLACE_IN_GRAPH)
