@@ -18,10 +18,36 @@ its forward is Convolution's data gradient, its backward Convolution's forward a
 """
 import itertools
 import math
+import threading
 
 from .op import Op
 
 COL_BYTES = 16 << 20  # upper bound of one chunk's column buffer
+SCRATCH_BYTES = 32 << 20  # work buffers up to this size are kept per thread and reused across calls
+
+_scratch_cache = threading.local()
+
+
+def _scratch(xp, like, slot, size, zero=False):
+    """A reused flat work buffer of ``size`` elements of ``like``'s dtype on ``like``'s device.
+
+    Internal temporaries only (never returned). First-touch page faults of fresh multi-MB arrays
+    cost more than the arithmetic done in them, so kept buffers beat fresh allocations on the CPU.
+    """
+    dtype = like.dtype
+    if size * dtype.itemsize > SCRATCH_BYTES:
+        return (xp.zeros if zero else xp.empty)(size, dtype=dtype)
+    bufs = getattr(_scratch_cache, "bufs", None)
+    if bufs is None:
+        bufs = _scratch_cache.bufs = {}
+    key = (id(xp), str(getattr(like, "device", "")), slot, dtype.str)
+    buf = bufs.get(key)
+    if buf is None or buf.shape[0] < size:
+        buf = bufs[key] = xp.empty(max(size, 1), dtype=dtype)
+    buf = buf[:size]
+    if zero:
+        buf.fill(0)
+    return buf
 
 
 def _chunk(n, per_sample):
@@ -45,11 +71,12 @@ class _Padder:
     The borders are zeroed once; each chunk only overwrites the interior.
     """
 
-    def __init__(self, xp, shape, lo, hi, dtype):
+    def __init__(self, xp, shape, lo, hi, like):
         self.inner = tuple(slice(a, a + s) for a, s in zip(lo, shape[2:]))
         self.padded = any(lo) or any(hi)
         if self.padded:
-            self.buf = xp.zeros(shape[:2] + tuple(s + a + b for s, a, b in zip(shape[2:], lo, hi)), dtype=dtype)
+            full = shape[:2] + tuple(s + a + b for s, a, b in zip(shape[2:], lo, hi))
+            self.buf = _scratch(xp, like, "pad", math.prod(full), zero=True).reshape(full)
 
     def __call__(self, chunk):
         if not self.padded:
@@ -128,7 +155,7 @@ def _pointwise_forward(xp, x, w, stride, groups, osz):
     return xp.ascontiguousarray(y).reshape((n, f) + osz)
 
 
-DW_BLOCK = 1 << 15  # elements of one accumulator block of the depthwise path (fits L2 with its temporary)
+DW_BLOCK = 1 << 20  # elements of one accumulator block of the depthwise path (bounds its temporary)
 
 
 class _FlatGrid:
@@ -140,28 +167,46 @@ class _FlatGrid:
     minus the output width) are computed and dropped.
     """
 
-    def __init__(self, sp, kernel, dilate):
+    def __init__(self, sp, kernel, dilate, stride=None):
+        # a stride s splits the padded grid into s phases per axis (cells s*i + r for r < s), each a
+        # grid of its own: offset k of output o then reads phase (k*d) % s at o + (k*d) // s
         nd = len(sp)
-        self.sp = tuple(sp)
-        self.pitch = tuple(math.prod(sp[i + 1:]) for i in range(nd))
-        self.osz = tuple(s - d * (k - 1) for s, k, d in zip(sp, kernel, dilate))
+        stride = stride or (1,) * nd
+        self.stride = tuple(stride)
+        self.sp = tuple(-(-s // st) for s, st in zip(sp, stride))
+        self.pitch = tuple(math.prod(self.sp[i + 1:]) for i in range(nd))
+        self.osz = tuple((s - d * (k - 1) - 1) // st + 1 for s, k, d, st in zip(sp, kernel, dilate, stride))
         self.run = self.osz[0] * self.pitch[0]
-        self.bases = [sum(o * d * p for o, d, p in zip(offs, dilate, self.pitch))
-                      for offs in itertools.product(*[range(k) for k in kernel])]
+        offsets = list(itertools.product(*[range(k) for k in kernel]))
+        self.phases = [tuple(o * d % st for o, d, st in zip(offs, dilate, stride)) for offs in offsets]
+        self.bases = [sum(o * d // st * p for o, d, st, p in zip(offs, dilate, stride, self.pitch))
+                      for offs in offsets]
         # the last row's runs read this far past the grid (into cells that only feed dropped outputs)
-        self.tail = sum(d * (k - 1) * p for k, d, p in zip(kernel[1:], dilate[1:], self.pitch[1:]))
+        self.tail = max(0, max(self.bases) + self.run - math.prod(self.sp))
 
     def padded(self, xp, x, lo):
-        """Flat zero padded copy of ``x`` (n, C, *S) with ``tail`` spare zeros, as rows (n*C, prod(sp))."""
+        """Flat zero padded copies of ``x`` (n, C, *S), one per phase, with ``tail`` spare zeros.
+
+        Returns ({phase: flat array}, rows): each phase's grid as rows (n*C, prod(sp)).
+        """
         rows = x.shape[0] * x.shape[1]
         size = math.prod(self.sp)
-        flat = xp.zeros(rows * size + self.tail, dtype=x.dtype)
-        grid = flat[:rows * size].reshape(tuple(x.shape[:2]) + self.sp)
-        grid[_all_slice(2) + tuple(slice(a, a + s) for a, s in zip(lo, x.shape[2:]))] = x
-        return flat, rows
+        lead = tuple(x.shape[:2])
+        out = {}
+        for k, ph in enumerate(sorted(set(self.phases))):
+            flat = _scratch(xp, x, "phase%d" % k, rows * size + self.tail, zero=True)
+            grid = flat[:rows * size].reshape(lead + self.sp)
+            # cells of x in this phase: padded index a + i with (a + i) % st == ph
+            first = tuple((p - a) % st for a, p, st in zip(lo, ph, self.stride))
+            src = x[_all_slice(2) + tuple(slice(f, None, st) for f, st in zip(first, self.stride))]
+            dst0 = tuple((a + f) // st for a, f, st in zip(lo, first, self.stride))
+            grid[_all_slice(2) + tuple(slice(d0, d0 + m) for d0, m in zip(dst0, src.shape[2:]))] = src
+            out[ph] = flat
+        return out, rows
 
-    def runs(self, xp, flat, rows, j):
+    def runs(self, xp, flats, rows, j):
         """View (rows, run) of kernel offset ``j``."""
+        flat = flats[self.phases[j]]
         item = flat.strides[0]
         return xp.lib.stride_tricks.as_strided(flat[self.bases[j]:], (rows, self.run),
                                                (math.prod(self.sp) * item, item))
@@ -172,13 +217,13 @@ class _FlatGrid:
             _all_slice(len(lead) + 1) + tuple(slice(0, o) for o in self.osz[1:])]
 
 
-def _depthwise_flat(xp, x, wr, kernel, dilate, lo, hi):
-    """Stride-1 depthwise convolution (multiplier 1) of x (n, C, *S), per-row weights wr (n*C, K)."""
-    grid = _FlatGrid(tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi)), kernel, dilate)
+def _depthwise_flat(xp, x, wr, kernel, stride, dilate, lo, hi):
+    """Depthwise convolution (multiplier 1) of x (n, C, *S), per-row weights wr (n*C, K)."""
+    grid = _FlatGrid(tuple(s + a + b for s, a, b in zip(x.shape[2:], lo, hi)), kernel, dilate, stride)
     flat, rows = grid.padded(xp, x, lo)
-    acc = xp.empty((rows, grid.run), dtype=x.dtype)
+    acc = _scratch(xp, x, "acc", rows * grid.run).reshape(rows, grid.run)
     block = max(1, DW_BLOCK // grid.run)
-    tmp = xp.empty((min(block, rows), grid.run), dtype=x.dtype)
+    tmp = _scratch(xp, x, "tmp", min(block, rows) * grid.run).reshape(-1, grid.run)
     views = [grid.runs(xp, flat, rows, j) for j in range(len(grid.bases))]
     for r in range(0, rows, block):  # every offset over one cache-sized block of rows at a time
         a = acc[r:r + block]
@@ -189,7 +234,7 @@ def _depthwise_flat(xp, x, wr, kernel, dilate, lo, hi):
             else:
                 xp.multiply(v[r:r + block], wr[r:r + block, j:j + 1], out=t)
                 a += t
-    return xp.ascontiguousarray(grid.crop(acc, x.shape[:2]))
+    return grid.crop(acc, x.shape[:2]).copy()  # a copy: acc is a reused work buffer
 
 
 def _row_weights(xp, w, n):
@@ -200,12 +245,12 @@ def _row_weights(xp, w, n):
 
 def _per_channel_forward(xp, x, w, kernel, stride, dilate, pad, osz):
     """Shift-and-accumulate: ``y[n, c, m] = sum_k w[c, m, k] * x_pad[n, c, window k]``."""
-    if w.shape[0] == x.shape[1] and all(s == 1 for s in stride):
-        return _depthwise_flat(xp, x, _row_weights(xp, w, x.shape[0]), kernel, dilate, pad, pad)
+    if w.shape[0] == x.shape[1]:
+        return _depthwise_flat(xp, x, _row_weights(xp, w, x.shape[0]), kernel, stride, dilate, pad, pad)
     nd = len(kernel)
     n, c = x.shape[:2]
     mult = w.shape[0] // c
-    win = _windows(xp, _Padder(xp, x.shape, pad, pad, x.dtype)(x), kernel, stride, dilate, osz)
+    win = _windows(xp, _Padder(xp, x.shape, pad, pad, x)(x), kernel, stride, dilate, osz)
     wk = w.reshape((1, c, mult) + tuple(kernel))
     y = xp.empty((n, c, mult) + osz, dtype=x.dtype)
     tmp = xp.empty_like(y)
@@ -242,9 +287,9 @@ def _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz, f):
         size = math.prod(sp)
         per = c * kp * grid.run
         step = _chunk(n, per * item)
-        flat = xp.zeros(step * c * size + grid.tail, dtype=x.dtype)
+        flat = _scratch(xp, x, "flat", step * c * size + grid.tail, zero=True)
         inner = _all_slice(2) + tuple(slice(a, a + s) for a, s in zip(lo, x.shape[2:]))
-        buf = xp.empty(step * per, dtype=x.dtype)
+        buf = _scratch(xp, x, "cols", step * per)
         bstride = flat.strides[0]
         kstrides = tuple(d * p * bstride for d, p in zip(dilate, grid.pitch))
         for a in range(0, n, step):
@@ -260,8 +305,8 @@ def _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz, f):
     p = math.prod(osz)
     per = c * kp * p
     step = _chunk(n, per * item)
-    buf = xp.empty(step * per, dtype=x.dtype)
-    padder = _Padder(xp, (step,) + tuple(x.shape[1:]), lo, hi, x.dtype)
+    buf = _scratch(xp, x, "cols", step * per)
+    padder = _Padder(xp, (step,) + tuple(x.shape[1:]), lo, hi, x)
     for a in range(0, n, step):
         cols = _im2col(_windows(xp, padder(x[a:a + step]), kernel, stride, dilate, osz), buf)
         m = cols.shape[nd + 1]
@@ -274,7 +319,8 @@ def _gemm_conv(xp, x, wm, kernel, stride, dilate, lo, hi, osz, out):
     swap = (1, 0) + tuple(range(2, 2 + len(kernel)))
     for a, m, cols, run, crop in _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz, groups * fg):
         # one GEMM per chunk (not per sample): few BLAS calls, so few thread-pool synchronisations
-        part = xp.matmul(wm, cols.reshape(groups, -1, m * run))
+        part = _scratch(xp, x, "gemm", groups * fg * m * run).reshape(groups, fg, m * run)
+        xp.matmul(wm, cols.reshape(groups, -1, m * run), out=part)
         out[a:a + m] = crop(part.reshape(groups * fg, m, run)).transpose(swap)
     return out
 
@@ -344,19 +390,19 @@ def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, ne
     offsets = list(itertools.product(*[range(k) for k in kernel]))
     dx = dw = None
     flat = mult == 1 and all(s == 1 for s in stride)
-    if need_dw and flat:
+    if need_dw and mult == 1:
         # dw[c, k] = sum over samples and cells of gy * (window k of x): gy laid on the padded grid's
         # pitch (zeros in the dropped cells) against each offset's contiguous run
-        grid = _FlatGrid(tuple(s + 2 * p for s, p in zip(x_shape[2:], pad)), kernel, dilate)
+        grid = _FlatGrid(tuple(s + 2 * p for s, p in zip(x_shape[2:], pad)), kernel, dilate, stride)
         xf, rows = grid.padded(xp, x, pad)
-        gacc = xp.zeros((rows, grid.run), dtype=gy.dtype)
+        gacc = _scratch(xp, gy, "gy", rows * grid.run, zero=True).reshape(rows, grid.run)
         grid.crop(gacc, (n, c))[...] = gy
         dw = xp.empty((len(offsets), n, c), dtype=w.dtype)
         for j in range(len(offsets)):
             dw[j] = xp.einsum("rl,rl->r", gacc, grid.runs(xp, xf, rows, j)).reshape(n, c)
         dw = dw.sum(axis=1).T.reshape(w.shape)
     elif need_dw:
-        win = _windows(xp, _Padder(xp, x_shape, pad, pad, x.dtype)(x), kernel, stride, dilate, osz)
+        win = _windows(xp, _Padder(xp, x_shape, pad, pad, x)(x), kernel, stride, dilate, osz)
         dw = xp.empty((c, mult, len(offsets)), dtype=w.dtype)
         tmp = xp.empty_like(g)
         red = (0,) + tuple(range(3, 3 + nd))
@@ -370,7 +416,7 @@ def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, ne
     if need_dx and flat and min(lo + hi) >= 0:
         # the data gradient is the depthwise convolution of gy with the flipped kernel
         wf = w.reshape(c, -1)[:, ::-1]
-        dx = _depthwise_flat(xp, gy, _row_weights(xp, wf.reshape(w.shape), n), kernel, dilate, lo, hi)
+        dx = _depthwise_flat(xp, gy, _row_weights(xp, wf.reshape(w.shape), n), kernel, (1,) * nd, dilate, lo, hi)
     elif need_dx:
         sp = tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
         dxp = xp.zeros((n, c) + sp, dtype=gy.dtype)
@@ -395,7 +441,7 @@ def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
     for a, m, cols, run, crop in _column_chunks(xp, x, kernel, stride, dilate, pad, pad, osz, f):
         if gbuf is None or gbuf.shape[1] != m:
             # gy on the columns' layout; cells the columns have beyond the output stay zero
-            gbuf = (xp.zeros if run != math.prod(osz) else xp.empty)((f, m, run), dtype=gy.dtype)
+            gbuf = _scratch(xp, gy, "gy", f * m * run, zero=run != math.prod(osz)).reshape(f, m, run)
         crop(gbuf)[...] = gy[a:a + m].transpose(swap)
         # dw^T = cols @ gy^T: with the long contraction, this orientation keeps OpenBLAS's threads busy
         # (the other one stalls for tens of ms when a core is shared)
@@ -434,9 +480,12 @@ def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape):
     for a in range(0, n, step):
         g = gy[a:a + step]
         m = g.shape[0]
-        gt = xp.ascontiguousarray(g.transpose(swap)).reshape(groups, f // groups, -1)
-        dcols = xp.matmul(wt, gt).reshape((c,) + tuple(kernel) + (m,) + osz)
-        dxp = xp.zeros((c, m) + sp, dtype=gy.dtype)
+        gt = _scratch(xp, gy, "gy", g.size).reshape((f, m) + osz)
+        gt[...] = g.transpose(swap)
+        dcols = _scratch(xp, gy, "gemm", c * math.prod(kernel) * m * math.prod(osz)).reshape(groups, -1, m * math.prod(osz))
+        xp.matmul(wt, gt.reshape(groups, f // groups, -1), out=dcols)
+        dcols = dcols.reshape((c,) + tuple(kernel) + (m,) + osz)
+        dxp = _scratch(xp, gy, "pad", c * m * math.prod(sp), zero=True).reshape((c, m) + sp)
         for offs in itertools.product(*[range(k) for k in kernel]):
             idx = _all_slice(2) + tuple(
                 slice(o * d, o * d + s * (mm - 1) + 1, s) for o, d, s, mm in zip(offs, dilate, stride, osz))

@@ -69,6 +69,7 @@ CONV_CASES = [
     ((2, 4, 7, 5), 3, (1, 1), (2, 3), (0, 0), (1, 1), 1),
     ((1, 3, 6, 5), 2, (3, 3), (1, 1), (3, 2), (1, 1), 1),  # pad beyond the kernel: no transposed-conv dx
     ((2, 3, 8, 7), 3, (3, 3), (1, 1), (2, 0), (2, 1), 3),
+    ((2, 3, 9), 3, (3,), (1,), (1,), (1,), 3),  # 1-D depthwise: the work buffer is the whole output
     ((2, 4, 3, 3), 32, (3, 3), (1, 1), (1, 1), (1, 1), 1),  # many filters, small map: window columns
 ]
 
@@ -82,6 +83,18 @@ def test_convolution_forward_matches_direct_reference(ctx, rng, shape, f, k, s, 
                        pad=p, dilate=d, num_filter=f, num_group=g)
     assert y.dtype == np.float32
     np.testing.assert_allclose(y.asnumpy(), ref_conv(x, w, b, s, p, d, g), rtol=1e-4, atol=1e-4)
+
+
+def test_convolution_outputs_do_not_share_work_buffers(ctx, rng):
+    """Kernels keep work buffers between calls; no result may alias one."""
+    for shape, f, k, g in (((2, 3, 9), 3, (3,), 3), ((2, 3, 5, 5), 4, (3, 3), 1), ((1, 4, 6, 6), 4, (3, 3), 4)):
+        x = nd.array(rng.standard_normal(shape).astype(np.float32), ctx=ctx)
+        w = nd.array(rng.standard_normal((f, shape[1] // g) + k).astype(np.float32), ctx=ctx)
+        kw = dict(kernel=k, pad=(1,) * len(k), num_filter=f, num_group=g, no_bias=True)
+        first = nd.Convolution(x, w, **kw)
+        kept = first.asnumpy()
+        nd.Convolution(x * 2, w, **kw)
+        np.testing.assert_array_equal(first.asnumpy(), kept)
 
 
 def test_convolution_chunks_over_batch(monkeypatch, rng):
