@@ -78,10 +78,18 @@ def _lib_line(doc, lib):
     return "%s %s" % (label, ", ".join(bits))
 
 
+UNSTABLE_SPREAD = 3.0   # max/min of a cell's samples above which it is flagged
+
+
+def _unstable(cell):
+    return (cell.get("status") == "ok" and cell.get("n", 0) > 1 and cell.get("min")
+            and cell["max"] / cell["min"] > UNSTABLE_SPREAD)
+
+
 def _cell_text(cell):
     st = cell.get("status")
     if st == "ok":
-        return fmt_time(cell.get("median"))
+        return fmt_time(cell.get("median")) + ("†" if _unstable(cell) else "")
     return st or ""
 
 
@@ -143,6 +151,7 @@ def _area_md(area, res, libs, refs):
     out.append("|" + "---|" + "---:|" * (len(head) - 1))
     notes = []
     problems = {}
+    unstable = []
     io_rows = []
     for w in res["workloads"]:
         cells = res["cells"].get(w["name"], {})
@@ -150,6 +159,9 @@ def _area_md(area, res, libs, refs):
         for lib in libs:
             c = cells.get(lib, {"status": NOT_APPLICABLE})
             row.append(_cell_text(c))
+            if _unstable(c):
+                unstable.append("%s %s: %s–%s" % (LIB_LABELS[lib], w["label"],
+                                                    fmt_time(c["min"]), fmt_time(c["max"])))
             if c.get("status") not in ("ok", NOT_APPLICABLE, NO_DEVICE) and c.get("msg"):
                 key = (LIB_LABELS[lib], c["status"], _short(c["msg"]))
                 problems.setdefault(key, []).append(w["label"])
@@ -195,6 +207,11 @@ def _area_md(area, res, libs, refs):
         out.append("What the columns ran:")
         out.append("")
         out.extend("- " + n for n in notes)
+        out.append("")
+    if unstable:
+        out.append("† samples spread more than %.0f× (min–max), most likely other load on the "
+                   "machine; the minimum is closer to the cost on a quiet machine: %s."
+                   % (UNSTABLE_SPREAD, "; ".join(unstable)))
         out.append("")
     if problems:
         out.append("Cells that did not run:")
