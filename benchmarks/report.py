@@ -225,6 +225,8 @@ def _area_md(area, res, libs, refs):
 
 def plot(doc, path):
     """One panel per area: horizontal bars of median time per workload, log scale."""
+    import textwrap
+
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -241,13 +243,13 @@ def plot(doc, path):
     if not areas:
         areas = list(doc["areas"].items())[:1]
     heights = [max(1.2, 0.22 * len(r["workloads"]) * max(1, len(libs)) + 0.8) for _, r in areas]
-    fig, axes = plt.subplots(len(areas), 1, figsize=(9, sum(heights) + 0.5),
+    fig, axes = plt.subplots(len(areas), 1, figsize=(10, sum(heights) + 0.5),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     bar = 0.8 / max(1, len(libs))
     for ax, (area, res) in zip(axes[:, 0], areas):
         labels = []
         for i, w in enumerate(res["workloads"]):
-            labels.append(w["label"])
+            labels.append(textwrap.fill(w["label"], 34))
             cells = res["cells"].get(w["name"], {})
             for j, lib in enumerate(libs):
                 c = cells.get(lib, {})
