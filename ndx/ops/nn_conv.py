@@ -2,19 +2,23 @@
 
 Channel-first core with one strategy per kind of convolution:
 
-- **pointwise** (1x1 kernel, no padding): a plain GEMM per sample on the (strided) input, no copy;
-- **per-channel** (each filter reads one input channel: depthwise, or a single input channel):
-  shift-and-accumulate, one multiply-add over the output per kernel offset; no GEMM, no columns;
-- **general**: im2col — a strided window view of the zero padded input is copied into a reused
-  column buffer and multiplied with the weight (one GEMM per group). Work is chunked over the
-  batch so the column buffer stays under ``COL_BYTES``; the backward recomputes the columns chunk
-  by chunk instead of keeping them (memory stays ~ the activations). The data gradient of a
-  stride-1 convolution is itself a convolution (of the padded output gradient with the flipped,
-  transposed kernel), so it runs as one more im2col + GEMM writing straight into the result;
-  strided convolutions scatter-add column gradients (col2im).
+- **pointwise** (1x1 kernel, no padding): one GEMM over (channels, samples x cells), no columns;
+- **depthwise** (groups == channels): shift-and-accumulate, one multiply-add over the output per
+  kernel offset on contiguous runs of a flattened padded grid (strides split the grid into phases);
+  no GEMM, no columns;
+- **general**: im2col + one GEMM per batch chunk and group. Stride-1 columns are long contiguous
+  runs of the flattened padded grid (cheap to copy; the GEMM also computes the few cells past each
+  output row, dropped after); strided ones a copied window view. Chunks keep the column buffer
+  under ``COL_BYTES``; the backward recomputes the columns chunk by chunk instead of keeping them.
+  The data gradient of a stride-1 convolution is itself a convolution (of the padded output
+  gradient with the flipped, transposed kernel) and runs the same way; strided ones (and inputs
+  with few channels) scatter-add column gradients (col2im).
 
-Channel-last layouts (NWC/NHWC/NDHWC) transpose around the core. Deconvolution is the adjoint:
-its forward is Convolution's data gradient, its backward Convolution's forward and weight gradient.
+Work buffers are kept per thread and reused (``_scratch``): on the CPU, first-touch page faults of
+fresh multi-MB temporaries cost more than the arithmetic done in them. Gradients of inputs outside
+the autograd graph are skipped (``masked`` ops). Channel-last layouts (NWC/NHWC/NDHWC) transpose
+around the core. Deconvolution is the adjoint: its forward is Convolution's data gradient, its
+backward Convolution's forward and weight gradient.
 """
 import itertools
 import math
