@@ -11,7 +11,8 @@ def test_quick_ops_reports_ndx_and_numpy_rows(tmp_path):
     out = tmp_path / "ops.json"
     md = tmp_path / "ops.md"
     cp = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "ops", "--json", str(out),
+        [sys.executable, "-m", "benchmarks", "--quick", "--no-lock", "--only", "ops",
+         "--json", str(out),
          "--markdown", str(md), "--libs", "ndx,numpy,mxnet",
          # a peer that cannot be found must be reported as missing, not dropped or fatal
          "--mxnet-python", str(tmp_path / "no-such-python")],
