@@ -23,6 +23,26 @@ def _mx_model(name):
     return impl
 
 
+def _mx_imported(name):
+    """The same network exported to ``-symbol.json`` + ``.params`` and run through
+    ``SymbolBlock.imports`` (what a user with an old MXNet export does)."""
+    def impl(env):
+        import os
+        import tempfile
+        mx = env.mx
+        net = mx.gluon.model_zoo.vision.get_model(name)
+        net.initialize(ctx=env.ctx)
+        x = mx.nd.random.uniform(shape=(1, 3, 224, 224), ctx=env.ctx)
+        net.hybridize()
+        net(x)
+        prefix = os.path.join(tempfile.mkdtemp(prefix="ndx-bench-export-"), name)
+        net.export(prefix)
+        imported = mx.gluon.SymbolBlock.imports(prefix + "-symbol.json", ["data"], prefix + "-0000.params",
+                                                ctx=env.ctx)
+        return lambda: imported(x)
+    return impl
+
+
 def _t_resnet18():
     import torch
     from torch import nn
@@ -107,6 +127,10 @@ def workloads(cfg):
         Workload("resnet18_v1", "resnet18_v1 forward",
                  {"mx": _mx_model("resnet18_v1"), "torch": t_resnet18}, per_label="image",
                  notes={"torch": "torchvision resnet18, or the same net in plain torch"}),
+        Workload("resnet18_v1_imported", "resnet18_v1 forward, imported export (SymbolBlock)",
+                 {"mx": _mx_imported("resnet18_v1"), "torch": t_resnet18}, per_label="image",
+                 notes={"mx": "net.export() then gluon.SymbolBlock.imports(); compare with the row above",
+                        "torch": "torchvision resnet18, or the same net in plain torch"}),
         Workload("mobilenet1_0", "mobilenet1.0 forward",
                  {"mx": _mx_model("mobilenet1.0"), "torch": t_mobilenet}, per_label="image",
                  notes={"torch": "MobileNet v1 1.0 written in plain torch"}),
