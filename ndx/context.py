@@ -72,7 +72,8 @@ class Context:
         Context._default.value = self._old_ctx.pop()
 
     def empty_cache(self):
-        """Release cached device memory (CuPy's pool); a no-op on the CPU."""
+        """Release cached memory: ndx's reusable convolution work buffers of this thread, and CuPy's
+        memory pool on a GPU."""
         self.backend.empty_cache()
 
 

@@ -2,7 +2,8 @@
 import numpy as np
 
 
-GLOBAL_SEED = [None]  # the last ``ndx.random.seed(s)`` for every context; None = fresh entropy
+GLOBAL_SEED = [None]
+CACHE_CLEARERS = []  # callables that drop reusable work buffers (ops register them); run by empty_cache  # the last ``ndx.random.seed(s)`` for every context; None = fresh entropy
 
 
 class Backend:
@@ -43,7 +44,9 @@ class Backend:
         """Wait for queued work on ``ctx``."""
 
     def empty_cache(self):
-        """Free cached device memory."""
+        """Free cached memory: ndx's reusable work buffers (and, on a GPU, CuPy's memory pool)."""
+        for clear in CACHE_CLEARERS:
+            clear()
 
     # random numbers: one generator per context, reseedable
     def _new_generator(self, seed, ctx):

@@ -97,6 +97,7 @@ class CupyBackend(Backend):
             self.cupy.cuda.get_current_stream().synchronize()
 
     def empty_cache(self):
+        super().empty_cache()
         self.cupy.get_default_memory_pool().free_all_blocks()
 
     def _new_generator(self, seed, ctx):

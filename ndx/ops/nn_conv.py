@@ -24,12 +24,21 @@ import itertools
 import math
 import threading
 
+from ..backends.base import CACHE_CLEARERS
 from .op import Op
 
 COL_BYTES = 16 << 20  # upper bound of one chunk's column buffer
 SCRATCH_BYTES = 32 << 20  # work buffers up to this size are kept per thread and reused across calls
 
 _scratch_cache = threading.local()
+
+
+def release_scratch():
+    """Drop this thread's kept work buffers (``ctx.empty_cache()`` calls it)."""
+    _scratch_cache.bufs = {}
+
+
+CACHE_CLEARERS.append(release_scratch)
 
 
 def _scratch(xp, like, slot, size, zero=False):

@@ -217,3 +217,16 @@ def test_deconvolution_target_shape(rng):
 def test_convolution_rejects_channel_mismatch():
     with pytest.raises(mx.base.MXNetError, match="channels"):
         nd.Convolution(nd.ones((1, 3, 4, 4)), nd.ones((2, 2, 3, 3)), kernel=(3, 3), num_filter=2, no_bias=True)
+
+
+def test_empty_cache_drops_reused_work_buffers():
+    import ndx
+    from ndx.ops import nn_conv
+    x = ndx.nd.random.uniform(shape=(2, 3, 8, 8))
+    w = ndx.nd.random.uniform(shape=(4, 3, 3, 3))
+    before = ndx.nd.Convolution(x, w, kernel=(3, 3), num_filter=4, no_bias=True).asnumpy()
+    assert nn_conv._scratch_cache.bufs
+    ndx.cpu().empty_cache()
+    assert nn_conv._scratch_cache.bufs == {}
+    after = ndx.nd.Convolution(x, w, kernel=(3, 3), num_filter=4, no_bias=True).asnumpy()
+    np.testing.assert_array_equal(before, after)
