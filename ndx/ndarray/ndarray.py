@@ -1,5 +1,6 @@
 """NDArray: one backend array plus its Context, with MXNet 1.x semantics."""
 import numbers
+import sys
 
 import numpy as np
 
@@ -51,8 +52,33 @@ def _binary(a, b, op, scalar_op):
     raise TypeError(f"type {type(b)} not supported")
 
 
-def _operator(op, scalar_op):
-    """An arithmetic dunder with the small-array fast path inlined (no graph, one numpy context)."""
+def _temporary_refcount():
+    """``sys.getrefcount(self)`` inside a binary dunder when ``self`` is an unnamed temporary (as the
+    ``a * b`` in ``a * b + c``), or None when this interpreter does not tell temporaries apart."""
+    seen = {}
+
+    class Probe:
+        def __add__(self, other):
+            seen[other] = sys.getrefcount(self)
+            return self
+
+    Probe() + "temporary"
+    named = Probe()
+    named + "named"  # noqa: B018
+    temp = seen["temporary"]
+    return temp if seen["named"] == temp + 1 else None
+
+
+_TEMP_REFS = _temporary_refcount()
+_ELIDE_BYTES = 1 << 18  # as numpy: below this, reusing a buffer saves less than the check costs
+
+
+def _operator(op, scalar_op, ufunc=None):
+    """An arithmetic dunder with the small-array fast path inlined (no graph, one numpy context).
+
+    With ``ufunc`` it also elides temporaries as numpy does: in ``a * b + c`` the large ``a * b``
+    buffer, referenced by nothing else, receives the sum in place instead of a new allocation.
+    """
     fwd = op.forward
 
     def method(self, other):
@@ -64,7 +90,13 @@ def _operator(op, scalar_op):
             backend = ctx._backend
             if other._ctx is ctx and not _state.recording and backend is not None and not backend.needs_guard:
                 out = _new(NDArray)
-                out._data = fwd(backend.xp, d, o)
+                if (ufunc is not None and d.nbytes >= _ELIDE_BYTES and sys.getrefcount(self) == _TEMP_REFS
+                        and sys.getrefcount(d) == 2 and self._node is None and d.base is None
+                        and type(d) is np.ndarray and d.shape == np.broadcast_shapes(d.shape, o.shape)
+                        and d.dtype.kind == "f"):
+                    out._data = ufunc(d, o, out=d)
+                else:
+                    out._data = fwd(backend.xp, d, o)
                 out._ctx = ctx
                 out._node = None
                 return out
@@ -261,13 +293,13 @@ class NDArray:
     __str__ = __repr__
 
     # ------------------------------------------------------------------ arithmetic
-    __add__ = _operator(E.add, E.plus_scalar)
+    __add__ = _operator(E.add, E.plus_scalar, np.add)
     __radd__ = _reflected(E.plus_scalar)
-    __sub__ = _operator(E.subtract, E.minus_scalar)
+    __sub__ = _operator(E.subtract, E.minus_scalar, np.subtract)
     __rsub__ = _reflected(E.rminus_scalar)
-    __mul__ = _operator(E.multiply, E.mul_scalar)
+    __mul__ = _operator(E.multiply, E.mul_scalar, np.multiply)
     __rmul__ = _reflected(E.mul_scalar)
-    __truediv__ = _operator(E.divide, E.div_scalar)
+    __truediv__ = _operator(E.divide, E.div_scalar, np.true_divide)
     __rtruediv__ = _reflected(E.rdiv_scalar)
     __mod__ = _operator(E.mod, E.mod_scalar)
     __rmod__ = _reflected(E.rmod_scalar)
