@@ -193,8 +193,17 @@ class Optimizer:
         return weight._ctx.backend.xp, self._get_lr(index), self._get_wd(index)
 
     def _scaled_grad(self, xp, grad):
-        """``clip(rescale_grad * grad)`` as a new backend array (the caller may modify it)."""
-        g = grad * self.rescale_grad
+        """``clip(rescale_grad * grad)`` in a work buffer the caller may modify until its next call.
+
+        One buffer per shape and dtype is kept: a fresh multi-MB temporary per update costs more in
+        page faults than the multiply itself.
+        """
+        scratch = self.__dict__.setdefault("_grad_scratch", {})
+        key = (id(xp), grad.shape, grad.dtype.str, str(getattr(grad, "device", "")))
+        buf = scratch.get(key)
+        if buf is None:
+            buf = scratch[key] = xp.empty_like(grad)
+        g = xp.multiply(grad, self.rescale_grad, out=buf)
         if self.clip_gradient is not None:
             xp.clip(g, -self.clip_gradient, self.clip_gradient, out=g)
         return g

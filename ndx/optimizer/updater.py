@@ -132,7 +132,7 @@ def _read(data):
     return arrays, meta
 
 
-_SKIP = {"param_dict", "lr_scheduler", "_index_update_count", "_all_index_update_counts"}
+_SKIP = {"param_dict", "lr_scheduler", "_index_update_count", "_all_index_update_counts", "_grad_scratch"}
 
 
 def _plain(v):
