@@ -228,7 +228,11 @@ def _run(heads, head_grads, retain_graph, variables=None):
                 if pg is not None:
                     _accumulate(leaf_grads, id(parent), 0, 1, pg)
             elif pg is not None:
-                _accumulate(node_grads, parent, oidx, parent.n_out, pg)
+                if parent.n_out == 1:  # the common case, inlined
+                    cur = node_grads.get(parent)
+                    node_grads[parent] = pg if cur is None else cur + pg
+                else:
+                    _accumulate(node_grads, parent, oidx, parent.n_out, pg)
     if not retain_graph:
         for node in order:
             node.op = None

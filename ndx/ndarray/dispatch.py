@@ -78,7 +78,7 @@ def invoke2(op, a, b):
 
 
 def _record(op, args, raws, res, saved, attrs, ctx):
-    parents = tuple([(a._node, _output_index(a)) for a in args])
+    parents = tuple([(n, a._oidx if type(n) is Node and n.n_out > 1 else 0) for a in args for n in (a._node,)])
     if op.multi_output:
         node = Node(op, attrs, parents, raws, tuple(res), saved, ctx, len(res))
         outs = []
