@@ -90,8 +90,9 @@ def _operator(op, scalar_op, ufunc=None):
             backend = ctx._backend
             if other._ctx is ctx and not _state.recording and backend is not None and not backend.needs_guard:
                 out = _new(NDArray)
+                # d's references: self's slot, the local name d, getrefcount's argument: nothing else
                 if (ufunc is not None and d.nbytes >= _ELIDE_BYTES and sys.getrefcount(self) == _TEMP_REFS
-                        and sys.getrefcount(d) == 2 and self._node is None and d.base is None
+                        and sys.getrefcount(d) == 3 and self._node is None and d.base is None
                         and type(d) is np.ndarray and d.shape == np.broadcast_shapes(d.shape, o.shape)
                         and d.dtype.kind == "f"):
                     out._data = ufunc(d, o, out=d)

@@ -47,3 +47,20 @@ def test_broadcast_never_reuses_the_smaller_operand(ctx):
 def test_the_interpreter_tells_temporaries_apart():
     # the refcount probe must have found a threshold (CPython 3.10-3.13), or elision stays off
     assert ndarray_module._TEMP_REFS is None or ndarray_module._TEMP_REFS >= 2
+
+
+def test_large_temporary_is_reused_on_the_cpu():
+    import tracemalloc
+    if ndarray_module._TEMP_REFS is None:
+        return  # this interpreter cannot tell temporaries apart: elision is off, nothing to check
+    _, (a, b, c) = _arrays(None)
+    nbytes = a.asnumpy().nbytes
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        r = a * b + c
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1.5 * nbytes, f"a*b+c allocated {peak} bytes at peak for {nbytes}-byte operands"
+    del r
