@@ -18,7 +18,7 @@ def __getattr__(name):
     lazy = {"gluon": "ndx.gluon", "init": "ndx.initializer", "initializer": "ndx.initializer",
             "optimizer": "ndx.optimizer", "lr_scheduler": "ndx.lr_scheduler", "metric": "ndx.metric",
             "name": "ndx.name", "formats": "ndx.formats", "sym": "ndx.symbol", "symbol": "ndx.symbol",
-            "util": "ndx.util", "test_utils": "ndx.test_utils", "io": "ndx.io"}
+            "test_utils": "ndx.test_utils"}
     if name in lazy:
         module = importlib.import_module(lazy[name])
         globals()[name] = module
