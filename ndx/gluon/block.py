@@ -350,6 +350,7 @@ class HybridBlock(Block):
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
         self._active = False
+        self._ran_active = False  # a forward ran since hybridize(): MXNet's condition for export()
         self._flags = {}
 
     def register_child(self, block, name=None):
@@ -362,6 +363,7 @@ class HybridBlock(Block):
                   inline_limit=2, forward_bulk_size=None, backward_bulk_size=None, **kwargs):
         """Accepted for compatibility: marks the block (and its children) active; results are unchanged."""
         self._active = active
+        self._ran_active = False
         self._flags = dict(static_alloc=static_alloc, static_shape=static_shape, **kwargs)
         if self._forward_hooks or self._forward_pre_hooks:
             warnings.warn(f'"{self}" is being hybridized while still having forward hook/pre-hook. If "{self}" '
@@ -372,6 +374,8 @@ class HybridBlock(Block):
         """Fetch the registered Parameters on the input's context (completing a deferred init first if
         needed) and run ``hybrid_forward(nd, x, *args, **params)``."""
         first = x if isinstance(x, NDArray) else _first_ndarray((x,) + args)
+        if self._active:
+            self._ran_active = True
         if first is None:
             if _has_symbol((x,) + args):
                 return self._symbolic_forward(x, *args)

@@ -50,6 +50,9 @@ def export(block, path, epoch=0, remove_amp_cast=True, num_inputs=None):
     Returns the Symbol written.
     """
     from ..formats import save_arrays
+    if not (getattr(block, "_active", False) and getattr(block, "_ran_active", False)):
+        raise RuntimeError("Please first call block.hybridize() and then run forward with this block at least "
+                           "once before calling export.")
     sym = trace(block, num_inputs)
     sym.save(f"{path}-symbol.json")
     args, aux = set(sym.list_arguments()), set(sym.list_auxiliary_states())

@@ -45,5 +45,7 @@ def test_the_block_class_is_not_patched_by_export(tmp_path):
     forward = nn.HybridBlock.__dict__["forward"]
     net = nn.Dense(2, in_units=3)
     net.initialize()
+    net.hybridize()
+    net(mx.nd.ones((1, 3)))
     net.export(str(tmp_path / "m"))
     assert nn.HybridBlock.__dict__["forward"] is forward

@@ -106,6 +106,7 @@ def _built(ctx):
     net.initialize(mx.init.Xavier(), ctx=ctx)
     rng = np.random.default_rng(1)
     xs = [mx.nd.array(rng.normal(size=s).astype(np.float32), ctx=ctx) for s in ((2, 3, 5), (2, 3))]
+    net.hybridize()  # export needs hybridize() and a forward, as in MXNet
     net(*xs)
     return net, xs
 
@@ -165,6 +166,7 @@ def test_fine_tune_and_reexport_runs(convnet_files, tmp_path, ctx):
     net.add(base, nn.Dense(2))
     net[1].initialize(ctx=ctx)
     x = mx.nd.array(X, ctx=ctx)
+    net.hybridize()
     want = net(x).asnumpy()
     net.export(str(tmp_path / "ft"))
     again = mx.gluon.SymbolBlock.imports(str(tmp_path / "ft-symbol.json"), ["data"], str(tmp_path / "ft-0000.params"),
@@ -196,3 +198,20 @@ def test_describe_graph(convnet_files):
                            "Pooling": 1}
     assert info["outputs"] == ["hybridsequential0_dense0_fwd_output"]
     assert mx.sym.describe_graph(str(sym_file))["inputs"] == ["data"]
+
+
+def test_export_needs_hybridize_and_a_forward_like_mxnet(tmp_path):
+    net = nn.HybridSequential()
+    net.add(nn.Dense(2, in_units=3))
+    net.initialize()
+    message = ("Please first call block.hybridize() and then run forward with this block at least once before "
+               "calling export.")
+    with pytest.raises(RuntimeError) as info:
+        net.export(str(tmp_path / "m"))
+    assert str(info.value) == message
+    net.hybridize()
+    with pytest.raises(RuntimeError):
+        net.export(str(tmp_path / "m"))          # hybridized, but no forward since
+    net(mx.nd.ones((1, 3)))
+    net.export(str(tmp_path / "m"))
+    assert (tmp_path / "m-symbol.json").exists() and (tmp_path / "m-0000.params").exists()

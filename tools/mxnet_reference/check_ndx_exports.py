@@ -85,6 +85,7 @@ def write(out):
             manifest["skipped"][name] = f"{type(e).__name__}: {e}"
             continue
         net.initialize(mx.init.Xavier())
+        net.hybridize()  # MXNet's condition for export: hybridize() and a forward
         xs = [rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
         outs = net(*[mx.nd.array(x) for x in xs])
         outs = outs if isinstance(outs, (list, tuple)) else [outs]
