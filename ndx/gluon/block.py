@@ -296,6 +296,8 @@ class Block:
         handles = []
 
         def register(block):
+            if getattr(block, "_active", False):
+                raise AssertionError(f'"{block.name}" must not be hybridized to print summary.')
             if not isinstance(block, (Sequential, HybridSequential)):
                 handles.append(block.register_forward_hook(hook))
 
@@ -382,6 +384,25 @@ class HybridBlock(Block):
             raise ValueError("In HybridBlock, there must be one NDArray or one Symbol in the input. Please check "
                              "the type of the args.\n")
         reg = self._reg_params
+        if self._active:
+            try:
+                return self._forward_params(reg, first, x, args)
+            except MXNetError as e:
+                raise self._graph_error(e) from None
+        return self._forward_params(reg, first, x, args)
+
+    # The name MXNet gives this Block's operator node in the cached graph (``<prefix><_fwd_op_name>``).
+    _fwd_op_name = "fwd"
+
+    def _graph_error(self, e):
+        """A hybridized Block reports an op's failure as MXNet's graph executor does: naming the node."""
+        msg = str(e)
+        if not msg.startswith("MXNetError: ") or "Error in operator " in msg:
+            return e
+        return MXNetError(f"MXNetError: Error in operator {self.prefix}{self._fwd_op_name}: "
+                          f"{msg[len('MXNetError: '):]}")
+
+    def _forward_params(self, reg, first, x, args):
         if not reg:
             return self.hybrid_forward(_nd, x, *args)
         ctx = first._ctx

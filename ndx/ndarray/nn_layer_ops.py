@@ -59,16 +59,27 @@ def _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, op):
                 "num_group": int(num_group), "channel_last": last}
 
 
+def _shape_inconsistent(provided, dim, size):
+    """MXNet's shape-inference error for a weight whose ``dim`` should be ``size``."""
+    inferred = list(provided)
+    inferred[dim] = size
+    raise MXNetError(f"MXNetError: Shape inconsistent, Provided = [{','.join(map(str, provided))}], "
+                     f"inferred shape=({','.join(map(str, inferred))})")
+
+
 def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), num_filter=None, num_group=1,
                 workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None,
                 **kwargs):
     """N-D convolution: ``weight`` (num_filter, C/num_group, *kernel) for channel-first layouts."""
     nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Convolution")
     c = data.shape[-1] if attrs["channel_last"] else data.shape[1]
-    wc = weight.shape[-1] if attrs["channel_last"] else weight.shape[1]
-    if c != wc * attrs["num_group"]:
-        raise MXNetError(f"Convolution: input has {c} channels but weight {weight.shape} expects "
-                         f"{wc} x num_group={attrs['num_group']}")
+    g = attrs["num_group"]
+    if c % g:
+        raise MXNetError(f"MXNetError: Check failed: dshape[1] % param_.num_group == 0U ({c % g} vs. 0) : "
+                         "input num_filter must divide group size")
+    wdim = weight.ndim - 1 if attrs["channel_last"] else 1
+    if weight.shape[wdim] != c // g:
+        _shape_inconsistent(weight.shape, wdim, c // g)
     args = (data, weight) if no_bias or bias is None else (data, weight, bias)
     return _out(invoke(C.convolution, args, attrs), out)
 
@@ -92,6 +103,9 @@ def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pa
         attrs["pad"] = tuple(pad)
         adj = tuple(adj)
     attrs["adj"] = adj
+    c = data.shape[-1] if attrs["channel_last"] else data.shape[1]
+    if weight.shape[0] != c:
+        _shape_inconsistent(weight.shape, 0, c)
     args = (data, weight) if no_bias or bias is None else (data, weight, bias)
     return _out(invoke(C.deconvolution, args, attrs), out)
 
@@ -142,6 +156,10 @@ def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=N
     """Normalize over ``axis`` (biased variance), then ``* gamma + beta`` (shape (C,))."""
     axis = axis % data.ndim
     shape = data.shape
+    if gamma.shape != (shape[axis],) or beta.shape != (shape[axis],):
+        provided = gamma.shape if gamma.shape != (shape[axis],) else beta.shape
+        raise MXNetError(f"MXNetError: Shape inconsistent, Provided = [{','.join(map(str, provided))}], "
+                         f"inferred shape=[{shape[axis]}]")
     view = (int(np.prod(shape[:axis])), shape[axis], int(np.prod(shape[axis + 1:])))
     return _out(invoke(N.affine_norm, (data, gamma, beta),
                        {"view": view, "axes": (1,), "pshape": (1, shape[axis], 1), "eps": float(eps)}), out)
@@ -160,7 +178,8 @@ def GroupNorm(data, gamma, beta, num_groups=1, eps=1e-5, output_mean_var=False, 
     n = data.shape[0]
     g = int(num_groups)
     if data.shape[1] % g:
-        raise MXNetError(f"GroupNorm: {data.shape[1]} channels cannot be split into num_groups={g}")
+        raise MXNetError(f"MXNetError: Check failed: dshape[1] % num_groups == 0 ({data.shape[1] % g} vs. 0) : "
+                         "# of channels must be divisible by # of groups")
     view = (n, g, data.size // (n * g) if n else 0)
     return _out(invoke(N.affine_norm, (data, gamma, beta),
                        {"view": view, "axes": (2,), "pshape": (1, g, 1), "eps": float(eps)}), out)

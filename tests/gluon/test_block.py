@@ -238,3 +238,14 @@ def test_summary_counts_shared_params(capsys):
     out = capsys.readouterr().out
     assert "   Total params: 40\n" in out and "Shared params in forward computation graph: 20\n" in out
     assert "Unique parameters in model: 20\n" in out
+
+
+def test_summary_refuses_hybridized_net_naming_first_hybridized_leaf():
+    # Observed on MXNet 1.9.1: the check runs children-first, so the first leaf is named.
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(nn.Dense(3), nn.Dense(2))
+    net.initialize()
+    net.hybridize()
+    with pytest.raises(AssertionError, match='^"hybridsequential0_dense0" must not be hybridized to print summary.$'):
+        net.summary(nd.ones((1, 4)))

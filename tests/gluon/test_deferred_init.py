@@ -240,3 +240,49 @@ def test_infer_shape_sets_shape_without_data():
     assert d.weight.shape == (4, 7)
     with pytest.raises(gluon.DeferredInitializationError):
         d.weight.data()
+
+
+# Messages observed on MXNet 1.9.1 when an initialized layer gets an input of another channel count:
+# the op's shape-inference error, prefixed by "Error in operator <node>: " once the layer is hybridized.
+@pytest.mark.parametrize("make, good, bad, message", [
+    (lambda: nn.Conv2D(4, 3), (1, 3, 5, 5), (1, 5, 5, 5),
+     "Shape inconsistent, Provided = [4,3,3,3], inferred shape=(4,5,3,3)"),
+    (lambda: nn.Conv2D(4, 3, groups=2), (1, 4, 5, 5), (1, 6, 5, 5),
+     "Shape inconsistent, Provided = [4,2,3,3], inferred shape=(4,3,3,3)"),
+    (lambda: nn.Conv2D(4, 3, groups=2), (1, 4, 5, 5), (1, 5, 5, 5),
+     "Check failed: dshape[1] % param_.num_group == 0U (1 vs. 0) : input num_filter must divide group size"),
+    (lambda: nn.Conv1D(4, 3), (1, 3, 5), (1, 2, 5),
+     "Shape inconsistent, Provided = [4,3,3], inferred shape=(4,2,3)"),
+    (lambda: nn.Conv3D(4, 1), (1, 3, 2, 2, 2), (1, 2, 2, 2, 2),
+     "Shape inconsistent, Provided = [4,3,1,1,1], inferred shape=(4,2,1,1,1)"),
+    (lambda: nn.Conv2DTranspose(4, 3), (1, 3, 5, 5), (1, 5, 5, 5),
+     "Shape inconsistent, Provided = [3,4,3,3], inferred shape=(5,4,3,3)"),
+    (lambda: nn.Conv1DTranspose(4, 3), (1, 3, 5), (1, 2, 5),
+     "Shape inconsistent, Provided = [3,4,3], inferred shape=(2,4,3)"),
+    (lambda: nn.Dense(4, flatten=False), (2, 3), (2, 5),
+     "Shape inconsistent, Provided = [4,3], inferred shape=(4,5)"),
+    (lambda: nn.LayerNorm(), (2, 3), (2, 5),
+     "Shape inconsistent, Provided = [3], inferred shape=[5]"),
+])
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_changed_channel_count_error(make, good, bad, message, hybridize):
+    layer = make()
+    layer.initialize()
+    if hybridize:
+        layer.hybridize()
+    layer(nd.ones(good))
+    with pytest.raises(MXNetError) as e:
+        layer(nd.ones(bad))
+    node = ("layernorm0" if isinstance(layer, nn.LayerNorm) else "fwd")
+    prefix = f"MXNetError: Error in operator {layer.prefix}{node}: " if hybridize else "MXNetError: "
+    assert str(e.value) == prefix + message
+
+
+def test_group_norm_indivisible_channels():
+    # Observed on MXNet 1.9.1 (non-hybridized).
+    g = nn.GroupNorm(3)
+    g.initialize()
+    with pytest.raises(MXNetError) as e:
+        g(nd.ones((2, 7, 4)))
+    assert str(e.value) == ("MXNetError: Check failed: dshape[1] % num_groups == 0 (1 vs. 0) : "
+                            "# of channels must be divisible by # of groups")

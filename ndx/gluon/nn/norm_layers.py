@@ -85,6 +85,8 @@ class _AffineNorm(HybridBlock):
 class LayerNorm(_AffineNorm):
     """Normalize each sample over ``axis`` (default last), then ``* gamma + beta``."""
 
+    _fwd_op_name = "layernorm0"  # MXNet's LayerNorm op is unnamed, so the graph auto-names it
+
     def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", in_channels=0, prefix=None, params=None):
         super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer, in_channels,
