@@ -53,6 +53,15 @@ class Trainer:
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})
         self._scale = self._optimizer.rescale_grad
+        self._kv_initialized = False
+
+    def _init_kvstore(self):
+        """MXNet reads every Parameter's data once, on the first step/update/states call: a Parameter whose
+        initialization is still deferred (no forward yet) fails there, before any stale-gradient check."""
+        if not self._kv_initialized:
+            for param in self._params:
+                param.data(self._contexts[0])
+            self._kv_initialized = True
 
     def _check_contexts(self):
         contexts = None
@@ -100,6 +109,7 @@ class Trainer:
 
         Use ``batch_size=1`` when the loss was already averaged over the batch.
         """
+        self._init_kvstore()
         self._optimizer.rescale_grad = self._scale / batch_size
         self._allreduce_grads()
         self._update(ignore_stale_grad)
@@ -109,6 +119,7 @@ class Trainer:
         assert not self._update_on_kvstore, \
             ("allreduce_grads() when parameters are updated on kvstore is not supported. Try setting "
              "`update_on_kvstore` to False when creating trainer.")
+        self._init_kvstore()
         self._allreduce_grads()
 
     def update(self, batch_size, ignore_stale_grad=False):
@@ -116,6 +127,7 @@ class Trainer:
         assert not self._update_on_kvstore, \
             ("update() when parameters are updated on kvstore is not supported. Try setting "
              "`update_on_kvstore` to False when creating trainer.")
+        self._init_kvstore()
         self._optimizer.rescale_grad = self._scale / batch_size
         self._update(ignore_stale_grad)
 
@@ -161,11 +173,13 @@ class Trainer:
     def save_states(self, fname):
         """Save the optimizer states and settings (ndx's safe npz+JSON format, not MXNet's pickle)."""
         assert self._optimizer is not None
+        self._init_kvstore()
         with atomic_write(fname) as f:
             f.write(self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname):
         """Load states saved by ``save_states``, including the optimizer's settings and update counts."""
+        self._init_kvstore()
         with open(fname, "rb") as f:
             states = f.read()
         for updater in self._updaters:

@@ -4,6 +4,7 @@ import pytest
 
 import ndx as mx
 from ndx import autograd, gluon, nd
+from ndx.gluon import nn
 
 
 def _dense(ctx, units=1, in_units=2, **kw):
@@ -175,3 +176,16 @@ def test_linear_regression_converges(ctx):
             tr.step(xb.shape[0])
     np.testing.assert_allclose(net.weight.data().asnumpy(), true_w, atol=1e-2)
     np.testing.assert_allclose(net.bias.data().asnumpy(), [true_b], atol=1e-2)
+
+
+def test_step_before_first_forward_reports_the_deferred_parameter():
+    # Observed on MXNet 1.9.1: the first step reads every Parameter's data, so the still-deferred
+    # weight fails there (DeferredInitializationError), not the stale-gradient check of the bias.
+    with mx.name.NameManager():
+        d = nn.Dense(2)
+    d.initialize()
+    trainer = gluon.Trainer(d.collect_params(), "sgd")
+    with pytest.raises(mx.gluon.parameter.DeferredInitializationError) as e:
+        trainer.step(1)
+    assert str(e.value).startswith("Parameter 'dense0_weight' has not been initialized yet because "
+                                   "initialization was deferred.")
