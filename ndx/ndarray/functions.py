@@ -10,7 +10,7 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from .dispatch import invoke
-from .ndarray import NDArray, _binary, _dtype_error, _SCALARS, _scalar_for, _wrap
+from .ndarray import NDArray, _binary, _dtype_error, _SCALARS, _scalar_for, _shape_str, _wrap
 
 
 def _out(result, out):
@@ -31,6 +31,23 @@ def _axes(axis, ndim, exclude=False):
     if exclude:
         axes = tuple(i for i in range(ndim) if i not in axes)
     return axes
+
+
+def _reduce_axes(axis, shape, exclude=False):
+    """``_axes`` for reductions, refusing axes outside the input with MXNet's message."""
+    if axis is not None and axis != ():
+        raw = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+        ndim = len(shape)
+        dims = "[" + ",".join(str(n) for n in shape) + "]"
+        low, high = sorted(raw)[0], sorted(raw)[-1]  # min/max are nd.min/nd.max in this module
+        if low < -ndim:
+            shown = f"[{axis}]" if isinstance(axis, numbers.Integral) else str(tuple(raw)).replace(" ", "")
+            raise MXNetError(f"Check failed: axes[0] >= 0 ({low + ndim} vs. 0) : "
+                             f"Reduction axis {shown} Exceeds input dimensions {dims}")
+        if high >= ndim:
+            raise MXNetError(f"Check failed: axes[axes.ndim()-1] < ishape.ndim() ({high} vs. {ndim}) : "
+                             f"Reduction axis {high} Exceeds input dimensions {dims}")
+    return _axes(axis, len(shape), exclude)
 
 
 # ----------------------------------------------------------------------------- unary math
@@ -152,6 +169,13 @@ def where(condition, x, y, out=None):
         x = _wrap(condition._ctx.backend.xp.full(condition.shape, x, dtype=y._data.dtype), condition._ctx)
     if not isinstance(y, NDArray):
         y = _wrap(condition._ctx.backend.xp.full(condition.shape, y, dtype=x._data.dtype), condition._ctx)
+    cshape = condition.shape
+    if x.shape != y.shape or not (cshape == x.shape or (len(cshape) == 1 and x.ndim and cshape[0] == x.shape[0])):
+        # no broadcasting: the condition is x's shape, or 1-D selecting along x's first axis
+        shapes = "\n".join(_shape_str(a.shape) for a in (condition, x, y))
+        result = _shape_str(x.shape) if x.shape == y.shape else "None"
+        raise MXNetError(f"Operator where inferring shapes failed.\ninput shapes:\n{shapes}\n"
+                         f"output shapes:\n{result}\noperator attributes:\n")
     return _out(invoke(E.where, (condition, x, y)), out)
 
 
@@ -166,7 +190,7 @@ Cast = cast
 
 def _reducer(name, op):
     def fn(data, axis=None, keepdims=False, exclude=False, out=None, **kwargs):
-        axes = _axes(axis, data.ndim, exclude)
+        axes = _reduce_axes(axis, data.shape, exclude)
         if axes is not None and len(axes) == data.ndim:
             axes = None if not keepdims else axes
         return _out(invoke(op, (data,), {"axis": axes, "keepdims": bool(keepdims)}), out)
@@ -191,8 +215,17 @@ def nansum(data, axis=None, keepdims=False, exclude=False, out=None):
     return sum(clean, axis, keepdims, exclude, out)
 
 
+def nanprod(data, axis=None, keepdims=False, exclude=False, out=None):
+    """Product over ``axis`` with NaNs counted as 1."""
+    xp = data._ctx.backend.xp
+    clean = where(data == data, data, _wrap(xp.ones_like(data._data), data._ctx))
+    return prod(clean, axis, keepdims, exclude, out)
+
+
 def norm(data, ord=2, axis=None, keepdims=False, out=None, **kwargs):
-    axes = _axes(axis, data.ndim)
+    if ord not in (1, 2):
+        raise MXNetError("Check failed: param.ord == 1 || param.ord == 2: norm only supports ord=1 and ord=2")
+    axes = _reduce_axes(axis, data.shape)
     return _out(invoke(R.norm, (data,), {"ord": ord, "axis": axes, "keepdims": bool(keepdims)}), out)
 
 
@@ -252,7 +285,13 @@ def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32"
     axis = axis % data.ndim if axis is not None else None
     if axis is None:
         data, axis = data.reshape(-1), 0
-    attrs = {"axis": axis, "k": int(k), "ret_typ": ret_typ, "is_ascend": bool(is_ascend), "dtype": np.dtype(dtype)}
+    n = data.shape[axis]
+    k = int(k)
+    if k > n:
+        raise MXNetError(f"Check failed: *k >= 0 && *k <= *element_num: k must be smaller than {n}, get k = {k}")
+    if k < 1:
+        k = n  # MXNet takes every element when k < 1
+    attrs = {"axis": axis, "k": k, "ret_typ": ret_typ, "is_ascend": bool(is_ascend), "dtype": np.dtype(dtype)}
     if ret_typ == "both":
         return invoke(R.topk_both, (data,), attrs)
     return _out(invoke(R.topk, (data,), attrs), out)
@@ -345,6 +384,9 @@ def reshape(data, shape=None, reverse=False, out=None, **kwargs):
     for n in target:
         size *= n
     if size != data.size or any(n < 0 for n in target):
+        if size > data.size and target is shape:  # MXNet's backend check, reached only without special codes
+            raise MXNetError(f"NDArray.Reshape: Check failed: shape_.Size() >= shape.Size() ({data.size} vs. "
+                             f"{size}) : target shape size is larger than the current shape")
         raise ValueError(f"Cannot reshape array of size {data.size} into shape {shape}")
     return _out(invoke(S.reshape, (data,), {"shape": target}), out)
 

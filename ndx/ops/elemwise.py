@@ -262,6 +262,9 @@ lesser_equal_scalar = _scalar("_lesser_equal_scalar", lambda xp, x, scalar: (x <
 
 
 def _clip_fwd(xp, x, a_min, a_max):
+    if a_min > a_max:
+        # MXNet tests the upper bound first: above a_max gives a_max, else below a_min gives a_min
+        return _keep(x, xp.where(x > a_max, a_max, xp.maximum(x, a_min)))
     return _keep(x, xp.clip(x, a_min, a_max))
 
 

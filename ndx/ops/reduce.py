@@ -160,8 +160,21 @@ log_softmax = Op("log_softmax", _log_softmax_fwd, _log_softmax_bwd)
 
 
 def _sort_fwd(xp, x, axis, is_ascend):
-    r = xp.sort(x, axis=axis)
-    return r if is_ascend else xp.flip(r, axis=axis)
+    idx = xp.argsort(x, axis=axis, kind="stable")
+    if not is_ascend:
+        idx = xp.flip(idx, axis=axis)
+    return xp.take_along_axis(x, idx, axis=axis), idx
+
+
+def _scatter_back(xp, g, x, idx, axis):
+    """Gradient of a gather along ``axis`` by distinct indices: ``g`` put back where it came from."""
+    gx = xp.zeros(x.shape, dtype=g.dtype)
+    xp.put_along_axis(gx, idx, g, axis=axis)
+    return gx
+
+
+def _sort_bwd(xp, g, inputs, y, idx, axis, is_ascend):
+    return (_scatter_back(xp, g, inputs[0], idx, axis),)
 
 
 def _argsort_fwd(xp, x, axis, is_ascend, dtype):
@@ -169,7 +182,7 @@ def _argsort_fwd(xp, x, axis, is_ascend, dtype):
     return r.astype(dtype)
 
 
-sort = Op("sort", _sort_fwd)
+sort = Op("sort", _sort_fwd, _sort_bwd, saves=True)
 argsort = Op("argsort", _argsort_fwd)
 
 
@@ -181,16 +194,25 @@ def _topk_indices(xp, x, axis, k, is_ascend):
 def _topk_fwd(xp, x, axis, k, ret_typ, is_ascend, dtype):
     idx = _topk_indices(xp, x, axis, k, is_ascend)
     if ret_typ == "indices":
-        return idx.astype(dtype)
+        return idx.astype(dtype), None
     vals = xp.take_along_axis(x, idx, axis=axis)
     if ret_typ == "value":
-        return vals
+        return vals, idx
     if ret_typ == "both":
-        return vals, idx.astype(dtype)
+        return (vals, idx.astype(dtype)), idx
     mask = xp.zeros(x.shape, dtype=x.dtype)
     xp.put_along_axis(mask, idx, 1, axis=axis)
-    return mask
+    return mask, None
 
 
-topk = Op("topk", _topk_fwd)
-topk_both = Op("topk", _topk_fwd, multi_output=True)
+def _topk_bwd(xp, g, inputs, y, idx, axis, k, ret_typ, is_ascend, dtype):
+    """Values flow back to the entries they were taken from; indices and masks carry no gradient."""
+    if ret_typ == "both":
+        g = g[0]
+    if idx is None or g is None:
+        return (xp.zeros_like(inputs[0]),)
+    return (_scatter_back(xp, g, inputs[0], idx, axis),)
+
+
+topk = Op("topk", _topk_fwd, _topk_bwd, saves=True)
+topk_both = Op("topk", _topk_fwd, _topk_bwd, saves=True, multi_output=True)

@@ -34,6 +34,9 @@ def _apart(*s):
 
 # (covered op names, nd expression, input arrays)
 CASES = {
+    "sort": (lambda x: nd.sort(x, axis=0, is_ascend=False) * nd.array(np.arange(6).reshape(2, 3), ctx=x.context, dtype=x.dtype),
+             [_r(2, 3)]),
+    "topk": (lambda x: nd.topk(x, k=2, ret_typ="value") * nd.array([[1, 2]], ctx=x.context, dtype=x.dtype), [_r(3, 3)]),
     "negative": (lambda x: -x, [_r(2, 3)]),
     "abs": (nd.abs, [_pos(2, 3) * np.sign(_r(2, 3))]),
     "exp": (nd.exp, [_r(2, 3)]),
@@ -147,5 +150,25 @@ def _differentiable_op_names():
 
 
 def test_every_differentiable_op_has_a_case():
-    missing = _differentiable_op_names() - set(CASES) - {"topk"}
+    missing = _differentiable_op_names() - set(CASES)
     assert not missing, f"ops without a gradient case: {sorted(missing)}"
+
+
+def test_topk_values_and_sort_are_differentiable(ctx):
+    """Observed on MXNet 1.9.1: topk(k=1, ret_typ='value') of [[1,2],[3,4]] sends [[0,1],[0,1]] back;
+    sort(axis=0, descending) times [[1,2],[3,4]] sends [[3,4],[1,2]] back."""
+    from ndx import autograd
+    x = nd.array([[1, 2], [3, 4]], ctx=ctx)
+    x.attach_grad()
+    with autograd.record():
+        y = nd.topk(x, k=1, ret_typ="value")
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.array([[0, 1], [0, 1]], dtype=np.float32))
+    with autograd.record():
+        y = nd.sort(x, axis=0, is_ascend=False) * nd.array([[1, 2], [3, 4]], ctx=ctx)
+    y.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.array([[3, 4], [1, 2]], dtype=np.float32))
+    with autograd.record():
+        v, _ = nd.topk(x, k=2, axis=0, ret_typ="both")
+    v.backward(nd.array([[1, 2], [3, 4]], ctx=ctx))
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.array([[3, 4], [1, 2]], dtype=np.float32))

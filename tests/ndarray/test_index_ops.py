@@ -72,3 +72,34 @@ def test_where(ctx):
     np.testing.assert_array_equal(nd.where(nd.array([1, 0], ctx=ctx), a, b).asnumpy(), [[1, 2], [7, 8]])
     with pytest.raises(AssertionError, match="Argument x must have NDArray type, but got 1"):
         nd.where(cond, 1, 2)
+
+
+def test_topk_k_below_one_takes_all_and_above_size_is_refused(ctx):
+    """Observed on MXNet 1.9.1: k=0 and k=-1 return every index; k past the axis length is an error."""
+    host = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.float32)
+    x = nd.array(host, ctx=ctx)
+    for k in (0, -1):
+        got = nd.topk(x, k=k)
+        np.testing.assert_array_equal(got.asnumpy(), np.argsort(-host, axis=-1, kind="stable").astype(np.float32))
+    with pytest.raises(Exception) as e:
+        nd.topk(x, k=5)
+    assert str(e.value) == "Check failed: *k >= 0 && *k <= *element_num: k must be smaller than 3, get k = 5"
+
+
+def test_clip_with_min_above_max(ctx):
+    """MXNet 1.9.1: clip([1, 5, 10], 6, 2) is [6. 2. 2.] (the upper bound wins where both apply)."""
+    for dtype in ("float32", "int32"):
+        got = nd.clip(nd.array([1, 5, 10], dtype=dtype, ctx=ctx), 6, 2)
+        np.testing.assert_array_equal(got.asnumpy(), np.array([6, 2, 2], dtype=dtype))
+
+
+def test_where_refuses_shapes_that_need_broadcasting(ctx):
+    """MXNet 1.9.1 does not broadcast in where: the condition is x's shape or 1-D over x's first axis."""
+    with pytest.raises(Exception) as e:
+        nd.where(nd.array([1, 0], ctx=ctx), nd.array([1, 2, 3], ctx=ctx), nd.array([1, 2, 3], ctx=ctx))
+    assert str(e.value) == ("Operator where inferring shapes failed.\ninput shapes:\n[2]\n[3]\n[3]\n"
+                            "output shapes:\n[3]\noperator attributes:\n")
+    with pytest.raises(Exception, match="output shapes:\nNone"):
+        nd.where(nd.array([1, 0, 1], ctx=ctx), nd.array([1, 2, 3], ctx=ctx), nd.array([1, 2], ctx=ctx))
+    with pytest.raises(Exception, match="inferring shapes failed"):
+        nd.where(nd.array([[1, 0], [0, 1]], ctx=ctx), nd.array([1, 2], ctx=ctx), nd.array([4, 5], ctx=ctx))

@@ -92,3 +92,33 @@ def test_log_softmax_values(ctx):
     half = v / 2
     np.testing.assert_allclose(nd.log_softmax(nd.array(v, ctx=ctx), temperature=2).asnumpy(),
                                half - np.log(np.exp(half).sum()), rtol=1e-5)
+
+
+def test_reduction_axis_out_of_range_is_refused(ctx):
+    """Observed on MXNet 1.9.1: an axis outside the input is an error, never wrapped around."""
+    x = nd.ones((2, 3), ctx=ctx)
+    with pytest.raises(nd.MXNetError if hasattr(nd, "MXNetError") else Exception) as e:
+        nd.sum(x, axis=2)
+    assert str(e.value) == ("Check failed: axes[axes.ndim()-1] < ishape.ndim() (2 vs. 2) : "
+                            "Reduction axis 2 Exceeds input dimensions [2,3]")
+    with pytest.raises(Exception) as e:
+        nd.sum(x, axis=-3)
+    assert str(e.value) == ("Check failed: axes[0] >= 0 (-1 vs. 0) : "
+                            "Reduction axis [-3] Exceeds input dimensions [2,3]")
+    with pytest.raises(Exception, match="Reduction axis 2 Exceeds"):
+        nd.norm(x, axis=2)
+
+
+def test_norm_only_accepts_ord_1_and_2(ctx):
+    """Observed on MXNet 1.9.1."""
+    with pytest.raises(Exception) as e:
+        nd.norm(nd.ones((2, 3), ctx=ctx), ord=3)
+    assert str(e.value) == "Check failed: param.ord == 1 || param.ord == 2: norm only supports ord=1 and ord=2"
+
+
+def test_nanprod_counts_nan_as_one(ctx):
+    """MXNet 1.9.1 gives [1. 6.] for nanprod([[1, nan], [2, 3]], axis=1)."""
+    host = np.array([[1, np.nan], [2, 3]], dtype=np.float32)
+    got = nd.nanprod(nd.array(host, ctx=ctx), axis=1)
+    np.testing.assert_array_equal(got.asnumpy(), np.nanprod(host, axis=1))
+    assert got.dtype == np.float32
