@@ -535,6 +535,18 @@ def split_v2(data, indices_or_sections, axis=0, squeeze_axis=False):
 def slice(data, begin, end, step=None, out=None):  # noqa: A001
     """``data[begin:end:step]`` per axis; ``None`` entries mean the full range."""
     import builtins
+    if len(begin) != len(end):
+        raise MXNetError(f"Check failed: param_begin.ndim() == param_end.ndim() ({len(begin)} vs. {len(end)}) : "
+                         "begin and end must have the same length")
+    if step and len(step) != len(begin):
+        raise MXNetError(f"Check failed: param_step.ndim() == param_begin.ndim() ({len(step)} vs. {len(begin)}) : "
+                         "step and begin must have the same length")
+    if len(begin) > data.ndim:
+        raise MXNetError(f"Check failed: param_begin.ndim() <= dshape.ndim() ({len(begin)} vs. {data.ndim}) : "
+                         "Slicing axis exceeds data dimensions")
+    for i, s in enumerate(step or ()):
+        if s == 0:
+            raise MXNetError(f"Check failed: s != 0 (0 vs. 0) : slice op step[{i}] cannot be 0")
     step = step or (None,) * len(begin)
     key = tuple(builtins.slice(b, e, s) for b, e, s in zip(begin, end, step))
     return _out(invoke(I.getitem, (data,), {"key": key}), out)
@@ -545,26 +557,63 @@ crop = slice
 
 def slice_axis(data, axis, begin, end, out=None):
     import builtins
-    axis = axis % data.ndim
-    key = (builtins.slice(None),) * axis + (builtins.slice(begin, end),)
+    ndim = data.ndim
+    ax = axis + ndim if axis < 0 else axis
+    if not 0 <= ax < ndim:
+        raise MXNetError("Check failed: *axis < ishape.ndim() && *axis >= 0: Transformed axis must be smaller than "
+                         f"the source ndim and larger than zero! Recieved axis={axis}, src_ndim={ndim}, "
+                         f"transformed axis={ax}")
+    n = data.shape[ax]
+    b = begin + n if begin < 0 else begin
+    if b < 0:
+        raise MXNetError(f"Check failed: *begin >= 0: Invalid begin for begin={begin}")
+    e = n if end is None else (end + n if end < 0 else end)
+    if e > n:
+        raise MXNetError(f"Check failed: *end <= axis_size: Invalid end for end={end} as axis_size is {n}")
+    if not b < e:
+        raise MXNetError(f"Check failed: (*begin < *end): Invalid begin, end, get begin={begin}, end={end}")
+    key = (builtins.slice(None),) * ax + (builtins.slice(b, e),)
     return _out(invoke(I.getitem, (data,), {"key": key}), out)
 
 
 def slice_like(data, shape_like, axes=(), out=None):
     import builtins
+    if not axes and data.ndim != shape_like.ndim:
+        raise MXNetError(f"Check failed: ishape.ndim() == from_shape.ndim() ({data.ndim} vs. {shape_like.ndim}) : "
+                         "By default slice_axis performs slice on all axes, but ndim mismatch for inputs: "
+                         f"{data.ndim} vs. {shape_like.ndim}")
     axes = range(shape_like.ndim) if not axes else [a % data.ndim for a in axes]
     key = [builtins.slice(None)] * data.ndim
     for a in axes:
+        if shape_like.shape[a] > data.shape[a]:
+            raise MXNetError(f"Check failed: ishape[i] >= from_shape[i] ({data.shape[a]} vs. {shape_like.shape[a]}) "
+                             f": Slice axis {a} with size {shape_like.shape[a]}exceeds limit of input with size "
+                             f"{data.shape[a]}")
         key[a] = builtins.slice(0, shape_like.shape[a])
     return _out(invoke(I.getitem, (data,), {"key": tuple(key)}), out)
 
 
 def take(a, indices, axis=0, mode="clip", out=None):
+    if mode not in ("clip", "raise", "wrap"):
+        raise MXNetError(f"MXNetError: Invalid Input: '{mode}', valid values are: {{'clip', 'raise', 'wrap'}}, "
+                         f"in operator take(name=\"\", mode=\"{mode}\")")
+    if mode == "raise":
+        n = a.shape[axis % a.ndim]
+        if bool(((indices < 0) + (indices >= n)).sum().asscalar()):
+            raise MXNetError("Check failed: is_valid: take operator contains indices out of bound")
     return _out(invoke(I.take, (a, indices), {"axis": axis % a.ndim, "mode": mode}), out)
 
 
 def pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
-    return _out(invoke(I.pick, (data, index), {"axis": axis % data.ndim, "keepdims": bool(keepdims),
+    """``data`` indexed along ``axis`` by ``index``, shaped as ``data`` without ``axis`` (or with it as 1)."""
+    axis = axis % data.ndim
+    shape = data.shape
+    dropped, kept = shape[:axis] + shape[axis + 1:], shape[:axis] + (1,) + shape[axis + 1:]
+    if index.shape != dropped and index.shape != kept:
+        inferred = kept if index.ndim == data.ndim else dropped
+        raise MXNetError(f"MXNetError: Shape inconsistent, Provided = [{','.join(map(str, index.shape))}], "
+                         f"inferred shape=[{','.join(map(str, inferred))}]")
+    return _out(invoke(I.pick, (data, index), {"axis": axis, "keepdims": bool(keepdims),
                                                 "mode": mode}), out)
 
 

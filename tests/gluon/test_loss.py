@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ndx as mx
-from ndx import autograd, gluon
+from ndx import autograd, gluon, nd
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "training"
 CASES = json.loads((DATA / "losses.json").read_text())
@@ -79,3 +79,11 @@ def test_poisson_full_is_finite_for_zero_counts(ctx):
         stirling = np.where(t > 1, t * np.log(t) - t + 0.5 * np.log(2 * t * np.pi), 0)
     expected = np.mean(pred - t * np.log(pred + 1e-8) + stirling)
     np.testing.assert_allclose(out, [expected], rtol=1e-5)
+
+
+def test_softmax_ce_rejects_sparse_label_of_the_wrong_shape(ctx):
+    # Observed on MXNet 1.9.1: pick's shape check on the label.
+    pred = nd.ones((2, 3, 4), ctx=ctx)
+    with pytest.raises(mx.MXNetError) as e:
+        gluon.loss.SoftmaxCrossEntropyLoss()(pred, nd.array([1, 2], ctx=ctx))
+    assert str(e.value) == "MXNetError: Shape inconsistent, Provided = [2], inferred shape=[2,3]"

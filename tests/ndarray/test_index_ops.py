@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import ndx as mx
 from ndx import nd
 
 X = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.float32)
@@ -103,3 +104,33 @@ def test_where_refuses_shapes_that_need_broadcasting(ctx):
         nd.where(nd.array([1, 0, 1], ctx=ctx), nd.array([1, 2, 3], ctx=ctx), nd.array([1, 2], ctx=ctx))
     with pytest.raises(Exception, match="inferring shapes failed"):
         nd.where(nd.array([[1, 0], [0, 1]], ctx=ctx), nd.array([1, 2], ctx=ctx), nd.array([4, 5], ctx=ctx))
+
+
+@pytest.mark.parametrize("index_shape, axis, inferred", [
+    ((2, 3, 4), -1, "[2,3,1]"),   # same ndim as data: expected with the axis kept as 1
+    ((2, 1, 1), -1, "[2,3,1]"),   # no broadcasting of the index
+    ((2, 3), 1, "[2,4]"),         # fewer dims: expected with the axis dropped
+    ((2,), 0, "[3,4]"),
+])
+def test_pick_index_shape_errors(ctx, index_shape, axis, inferred):
+    # Messages observed on MXNet 1.9.1.
+    data = nd.ones((2, 3, 4), ctx=ctx)
+    with pytest.raises(mx.MXNetError) as e:
+        nd.pick(data, nd.zeros(index_shape, ctx=ctx), axis=axis)
+    provided = ",".join(map(str, index_shape))
+    assert str(e.value) == f"MXNetError: Shape inconsistent, Provided = [{provided}], inferred shape={inferred}"
+
+
+def test_take_raise_mode_and_bad_mode(ctx):
+    """Observed on MXNet 1.9.1: mode='raise' refuses out-of-range (and negative) indices; unknown modes are refused."""
+    x = nd.array([[1, 5, 3], [4, 2, 6]], ctx=ctx)
+    np.testing.assert_array_equal(nd.take(x, nd.array([1, 0], ctx=ctx), mode="raise").asnumpy(),
+                                  x.asnumpy()[[1, 0]])
+    for idx, axis in (([3, -1], 0), ([-1, 0], 0), ([3], 1)):
+        with pytest.raises(Exception) as e:
+            nd.take(x, nd.array(idx, ctx=ctx), axis=axis, mode="raise")
+        assert str(e.value) == "Check failed: is_valid: take operator contains indices out of bound"
+    with pytest.raises(Exception) as e:
+        nd.take(x, nd.array([1], ctx=ctx), mode="bogus")
+    assert str(e.value) == ("MXNetError: Invalid Input: 'bogus', valid values are: {'clip', 'raise', 'wrap'}, "
+                            "in operator take(name=\"\", mode=\"bogus\")")
