@@ -78,3 +78,49 @@ def test_slice_ops(ctx):
     y = _y(ctx)
     np.testing.assert_array_equal(nd.slice(y, begin=(0, 1), end=(2, 3)).asnumpy(), HOST[0:2, 1:3])
     np.testing.assert_array_equal(nd.slice_axis(y, axis=1, begin=1, end=3).asnumpy(), HOST[:, 1:3])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(axis=1, begin=2, end=1), "Check failed: (*begin < *end): Invalid begin, end, get begin=2, end=1"),
+    (dict(axis=1, begin=3, end=None), "Check failed: (*begin < *end): Invalid begin, end, get begin=3, end=None"),
+    (dict(axis=1, begin=0, end=5), "Check failed: *end <= axis_size: Invalid end for end=5 as axis_size is 3"),
+    (dict(axis=1, begin=-5, end=2), "Check failed: *begin >= 0: Invalid begin for begin=-5"),
+    (dict(axis=-4, begin=0, end=1), "Check failed: *axis < ishape.ndim() && *axis >= 0: Transformed axis must be "
+     "smaller than the source ndim and larger than zero! Recieved axis=-4, src_ndim=3, transformed axis=-1"),
+])
+def test_slice_axis_refuses_bad_bounds(ctx, kwargs, message):
+    """Messages observed on MXNet 1.9.1 (it never returns an empty or clipped slice here)."""
+    x = nd.arange(24, ctx=ctx).reshape((2, 3, 4))
+    with pytest.raises(Exception) as e:
+        nd.slice_axis(x, **kwargs)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(begin=(0, 0), end=(1,)),
+     "Check failed: param_begin.ndim() == param_end.ndim() (2 vs. 1) : begin and end must have the same length"),
+    (dict(begin=(0,), end=(1,), step=(1, 1)),
+     "Check failed: param_step.ndim() == param_begin.ndim() (2 vs. 1) : step and begin must have the same length"),
+    (dict(begin=(0, 0, 0, 0), end=(1, 1, 1, 1)),
+     "Check failed: param_begin.ndim() <= dshape.ndim() (4 vs. 3) : Slicing axis exceeds data dimensions"),
+    (dict(begin=(0,), end=(1,), step=(0,)), "Check failed: s != 0 (0 vs. 0) : slice op step[0] cannot be 0"),
+])
+def test_slice_refuses_bad_parameters(ctx, kwargs, message):
+    """Messages observed on MXNet 1.9.1."""
+    x = nd.arange(24, ctx=ctx).reshape((2, 3, 4))
+    with pytest.raises(Exception) as e:
+        nd.slice(x, **kwargs)
+    assert str(e.value) == message
+
+
+def test_slice_like_checks_shapes(ctx):
+    """Messages observed on MXNet 1.9.1 (its missing space before 'exceeds' included)."""
+    x = nd.arange(24, ctx=ctx).reshape((2, 3, 4))
+    with pytest.raises(Exception) as e:
+        nd.slice_like(x, nd.ones((1, 2), ctx=ctx))
+    assert str(e.value) == ("Check failed: ishape.ndim() == from_shape.ndim() (3 vs. 2) : By default slice_axis "
+                            "performs slice on all axes, but ndim mismatch for inputs: 3 vs. 2")
+    with pytest.raises(Exception) as e:
+        nd.slice_like(x, nd.ones((5, 2, 3), ctx=ctx))
+    assert str(e.value) == ("Check failed: ishape[i] >= from_shape[i] (2 vs. 5) : Slice axis 0 with size "
+                            "5exceeds limit of input with size 2")
