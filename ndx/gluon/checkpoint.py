@@ -45,13 +45,19 @@ def _host_value(param):
 
 def _save(filename, arrays, naming, format):
     from ..formats import save_arrays
-    save_arrays(os.fspath(filename), arrays, format=format, metadata={"naming": naming})
+    from ..ndarray.io import _check_open
+    filename = os.fspath(filename)
+    _check_open(filename, write=True)
+    save_arrays(filename, arrays, format=format, metadata={"naming": naming})
 
 
 def _read(filename):
     """The file's arrays as {name: NDArray on cpu(0)}, sharing the freshly read buffers."""
     from ..formats import load_arrays
-    loaded = load_arrays(os.fspath(filename))
+    from ..ndarray.io import _check_open
+    filename = os.fspath(filename)
+    _check_open(filename)
+    loaded = load_arrays(filename)
     if isinstance(loaded, list):
         if not loaded:
             return {}

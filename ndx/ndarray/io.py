@@ -14,6 +14,13 @@ def _host(x):
     return x._ctx.backend.host_view(x._data)
 
 
+def _check_open(fname, write=False):
+    """MXNet's error for a file it cannot open: missing (reading) or in a missing folder (writing)."""
+    missing = not os.path.isdir(os.path.dirname(os.path.abspath(fname))) if write else not os.path.exists(fname)
+    if missing:
+        raise MXNetError(f'LocalFileSystem: Check failed: allow_null: :Open "{fname}": No such file or directory')
+
+
 def save(fname, data, format=None):
     """Save one NDArray, a list of NDArrays or a dict str -> NDArray (atomically; MXNet's format by default).
 
@@ -33,7 +40,9 @@ def save(fname, data, format=None):
         payload = [_host(v) for v in data]
     else:
         raise ValueError("data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays.")
-    save_arrays(os.fspath(fname), payload, format=format)
+    fname = os.fspath(fname)
+    _check_open(fname, write=True)
+    save_arrays(fname, payload, format=format)
 
 
 def _to_ctx(arrays, ctx):
@@ -58,8 +67,7 @@ def load(fname, ctx=None):
     if not isinstance(fname, (str, os.PathLike)):
         raise TypeError("fname required to be a string")
     fname = os.fspath(fname)
-    if not os.path.exists(fname):
-        raise MXNetError(f'LocalFileSystem: Check failed: allow_null: :Open "{fname}": No such file or directory')
+    _check_open(fname)
     return _to_ctx(load_arrays(fname), ctx)
 
 

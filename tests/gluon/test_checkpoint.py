@@ -242,3 +242,21 @@ def test_missing_error_notes_closest_names(tmp_path):
         net.load_parameters(f)
     assert str(info.value).startswith("Parameter '0.weight' is missing in file")
     assert "closest names: '0.weigth'" in info.value.__notes__[0]
+
+
+def test_missing_file_or_folder_errors_name_the_path(tmp_path):
+    # Observed on MXNet 1.9.1: save_parameters/load_parameters/nd.save into a missing path fail in
+    # MXNet's file system layer, naming the path the caller gave.
+    net = nn.Dense(2, in_units=3)
+    net.initialize()
+    cases = [
+        (lambda p: net.load_parameters(p), tmp_path / "nope.params"),
+        (lambda p: net.save_parameters(p), tmp_path / "nodir" / "x.params"),
+        (lambda p: net.collect_params().save(p), tmp_path / "nodir" / "y.params"),
+        (lambda p: nd.save(p, [nd.ones(1)]), tmp_path / "nodir" / "a.nd"),
+    ]
+    for call, path in cases:
+        with pytest.raises(mx.MXNetError) as e:
+            call(str(path))
+        assert str(e.value) == f'LocalFileSystem: Check failed: allow_null: :Open "{path}": No such file or directory'
+    assert not (tmp_path / "nodir").exists()
