@@ -437,6 +437,12 @@ class HybridBlock(Block):
         try:
             self._infer_shapes(*args)
         except Exception as e:
+            # MXNet's symbolic infer_shape prints the graph inputs' shapes before re-raising
+            shapes = [a.shape for a in args if isinstance(a, NDArray)]
+            names = ["data"] if len(shapes) == 1 else [f"data{i}" for i in range(len(shapes))]
+            print("infer_shape error. Arguments:")
+            for name, shape in zip(names, shapes):
+                print(f"  {name}: {shape}")
             raise ValueError("Deferred initialization failed because shape cannot be inferred. " + str(e)) from e
 
     def infer_shape(self, *args):

@@ -360,9 +360,14 @@ class Parameter:
         return v
 
     def row_sparse_data(self, row_id):
-        raise NotImplementedError("row_sparse parameters are not supported by ndx")
+        """Refused as MXNet refuses it for default storage (the only storage ndx Parameters have)."""
+        raise RuntimeError(f"Cannot return a copy of Parameter {self.name} via row_sparse_data() because its "
+                           "storage type is default. Please use data() instead.")
 
-    list_row_sparse_data = row_sparse_data
+    def list_row_sparse_data(self, row_id):
+        """Refused as MXNet refuses it for default storage (the only storage ndx Parameters have)."""
+        raise RuntimeError(f"Cannot return copies of Parameter '{self.name}' on all contexts via "
+                           "list_row_sparse_data() because its storage type is default. Please use data() instead.")
 
 
 class Constant(Parameter):

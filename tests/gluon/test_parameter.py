@@ -234,3 +234,17 @@ def test_no_warning_for_fresh_initialize():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         p.initialize()
+
+
+def test_row_sparse_data_refused_for_default_storage():
+    # Messages observed on MXNet 1.9.1 (note: only the list_ variant quotes the name).
+    p = gluon.Parameter("q", shape=(2,))
+    p.initialize()
+    with pytest.raises(RuntimeError) as e:
+        p.row_sparse_data(nd.array([0]))
+    assert str(e.value) == ("Cannot return a copy of Parameter q via row_sparse_data() because its storage type "
+                            "is default. Please use data() instead.")
+    with pytest.raises(RuntimeError) as e:
+        p.list_row_sparse_data(nd.array([0]))
+    assert str(e.value) == ("Cannot return copies of Parameter 'q' on all contexts via list_row_sparse_data() "
+                            "because its storage type is default. Please use data() instead.")
