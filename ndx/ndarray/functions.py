@@ -636,10 +636,18 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
     """Matrix product; N-D contracts the last axis of ``lhs`` with the first of ``rhs``."""
     if lhs._data.dtype != rhs._data.dtype:
         raise _dtype_error(lhs._data.dtype, rhs._data.dtype)
-    a = lhs.shape[::-1] if transpose_a else lhs.shape
-    b = rhs.shape[::-1] if transpose_b else rhs.shape
-    if a[-1] != b[0]:
-        raise MXNetError(f"Check failed: L[1] == R[0]: dot shape error: {_shp(lhs.shape)} X {_shp(rhs.shape)}")
+    if lhs.ndim == 1 and rhs.ndim == 1 and (transpose_a or transpose_b):
+        raise MXNetError("Check failed: !param.transpose_a && !param.transpose_b: Cannot transpose vectors")
+    if np.dtype(lhs.dtype) not in (np.float32, np.float64) and not (
+            lhs.dtype == np.float16 and lhs.context.device_type == "gpu"):
+        raise MXNetError("Check failed: outputs[0].type_flag_ == kFloat32 || outputs[0].type_flag_ == kFloat64 || "
+                         "(outputs[0].type_flag_ == kFloat16 && ctx.run_ctx.ctx.dev_mask() == mshadow: :gpu::kDevMask)"
+                         ": dot only supports float32/float64 for CPU, and float16/float32/float64 for GPU")
+    ka = lhs.shape[0] if transpose_a else lhs.shape[-1]
+    kb = rhs.shape[-1] if transpose_b else rhs.shape[0]
+    if ka != kb:
+        raise MXNetError(f"Check failed: L[!Ta].Size() == R[Tb].Size() ({ka} vs. {kb}) : dot shape error: "
+                         f"{_shp(lhs.shape)} X {_shp(rhs.shape)}")
     return _out(invoke(L.dot, (lhs, rhs), {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)}), out)
 
 
@@ -647,6 +655,14 @@ def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs
     """Batched matrix product: (B, n, m) x (B, m, k) -> (B, n, k)."""
     if lhs._data.dtype != rhs._data.dtype:
         raise _dtype_error(lhs._data.dtype, rhs._data.dtype)
+    if lhs.ndim < 3 or rhs.ndim < 3:
+        raise MXNetError(f"batch_dot currently only support N-D*N-D array (N >= 3){_shp(lhs.shape)} v.s. "
+                         f"{_shp(rhs.shape)}")
+    flags = f"trans_a={int(bool(transpose_a))} trans_b={int(bool(transpose_b))}"
+    for i, (m, n) in enumerate(zip(lhs.shape[:-2], rhs.shape[:-2])):
+        if m != n:
+            raise MXNetError(f"Check failed: lshape[i] == rshape[i] ({m} vs. {n}) : batch_dot shape error (the "
+                             f"leading batch dimensions must be equal): {_shp(lhs.shape)} X {_shp(rhs.shape)} {flags}")
     lk = lhs.shape[-2] if transpose_a else lhs.shape[-1]
     rk = rhs.shape[-1] if transpose_b else rhs.shape[-2]
     if lk != rk:

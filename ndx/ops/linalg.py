@@ -6,28 +6,39 @@ def _maybe_t(x, flag):
     return x.T if flag else x
 
 
+def _contracted(a, b, transpose_a, transpose_b):
+    """The axes dot contracts: lhs's last (first when transposed), rhs's first (last when transposed)."""
+    return (0 if transpose_a else a.ndim - 1), (b.ndim - 1 if transpose_b else 0)
+
+
 def _dot_fwd(xp, a, b, transpose_a, transpose_b):
-    a, b = _maybe_t(a, transpose_a), _maybe_t(b, transpose_b)
     if a.ndim == 1 and b.ndim == 1:
         return xp.dot(a, b).reshape(1)
     if a.ndim == 2 and b.ndim == 2:
-        return a @ b
-    return xp.tensordot(a, b, axes=1)
+        return _maybe_t(a, transpose_a) @ _maybe_t(b, transpose_b)
+    ca, cb = _contracted(a, b, transpose_a, transpose_b)
+    return xp.tensordot(a, b, axes=([ca], [cb]))
 
 
 def _dot_bwd(xp, g, inputs, y, saved, transpose_a, transpose_b, needs=(True, True)):
     a0, b0 = inputs
-    a, b = _maybe_t(a0, transpose_a), _maybe_t(b0, transpose_b)
-    if a.ndim == 1 and b.ndim == 1:
-        ga, gb = g * b, g * a
-    elif a.ndim == 2 and b.ndim == 2:
+    if a0.ndim == 1 and b0.ndim == 1:
+        return g * b0, g * a0
+    if a0.ndim == 2 and b0.ndim == 2:
+        a, b = _maybe_t(a0, transpose_a), _maybe_t(b0, transpose_b)
         ga = g @ b.T if needs[0] else None
         gb = a.T @ g if needs[1] else None
-    else:
-        na, nb = a.ndim - 1, b.ndim - 1
-        ga = xp.tensordot(g, b, axes=(list(range(na, na + nb)), list(range(1, 1 + nb)))) if needs[0] else None
-        gb = xp.tensordot(a, g, axes=(list(range(na)), list(range(na)))) if needs[1] else None
-    return (None if ga is None else _maybe_t(ga, transpose_a)), (None if gb is None else _maybe_t(gb, transpose_b))
+        return (None if ga is None else _maybe_t(ga, transpose_a)), (None if gb is None else _maybe_t(gb, transpose_b))
+    ca, cb = _contracted(a0, b0, transpose_a, transpose_b)
+    na, nb = a0.ndim - 1, b0.ndim - 1
+    b_free = [i for i in range(b0.ndim) if i != cb]
+    a_free = [i for i in range(a0.ndim) if i != ca]
+    ga = gb = None
+    if needs[0]:
+        ga = xp.moveaxis(xp.tensordot(g, b0, axes=(list(range(na, na + nb)), b_free)), -1, ca)
+    if needs[1]:
+        gb = xp.moveaxis(xp.tensordot(a0, g, axes=(a_free, list(range(na)))), 0, cb)
+    return ga, gb
 
 
 dot = Op("dot", _dot_fwd, _dot_bwd, masked=True)

@@ -129,6 +129,10 @@ EXTRA = {  # the same ops on other paths: first-axis view indexing, 1-D and N-D 
     "getitem_view": (lambda x: x[1] * 3 + x[0:1].reshape((4,)), [_r(2, 4)]),
     "dot_1d": (lambda a, b: nd.dot(a, b), [_r(3), _r(3)]),
     "dot_nd": (lambda a, b: nd.dot(a, b, transpose_a=True), [_r(3, 2), _r(3, 4, 2)]),
+    # MXNet 1.9.1 contracts lhs's first axis under transpose_a and rhs's last under transpose_b, whatever the ndim
+    "dot_nd_transposed": (lambda a, b: nd.dot(a, b, transpose_a=True), [_r(2, 3, 4), _r(2, 3, 2)]),
+    "dot_nd_both_transposed": (lambda a, b: nd.dot(a, b, transpose_a=True, transpose_b=True),
+                               [_r(2, 3, 2), _r(4, 3, 2)]),
     "where_rows": (lambda c, a, b: nd.where(c, a, b), [np.array([1, 0], np.int64), _r(2, 3), _r(2, 3)]),
     "sum_all": (lambda x: x.sum() * x.mean(), [_r(2, 3)]),
 }
