@@ -433,7 +433,10 @@ def squeeze(data, axis=None, out=None):
 
 
 def broadcast_to(data, shape, out=None):
-    shape = tuple(d if s == 0 else s for s, d in zip(shape, (0,) * (len(shape) - data.ndim) + data.shape))
+    if len(shape) != data.ndim:
+        raise MXNetError(f"Check failed: ishape.ndim() == param.shape.ndim() ({data.ndim} vs. {len(shape)}) : "
+                         f"Operand of shape {_shp(data.shape)} cannot be broadcasted to {_shp(shape)}")
+    shape = tuple(d if s == 0 else s for s, d in zip(shape, data.shape))
     try:
         return _out(invoke(S.broadcast_to, (data,), {"shape": shape}), out)
     except ValueError:
@@ -455,6 +458,9 @@ def broadcast_axis(data, axis=(), size=(), out=None):
         axis, size = (axis,), (size,)
     shape = list(data.shape)
     for a, s in zip(axis, size):
+        if shape[a] != 1:
+            raise MXNetError(f"Check failed: oshape[param.axis[i]] == 1U ({shape[a]} vs. 1) : "
+                             "Broadcasting axis must have size 1")
         shape[a] = s
     return broadcast_to(data, tuple(shape), out=out)
 
@@ -467,8 +473,12 @@ def tile(data, reps, out=None):
 
 
 def repeat(data, repeats, axis=None, out=None):
+    if repeats < 0:
+        raise MXNetError(f"Check failed: *repeats >= 0 ({repeats} vs. 0) : repeats cannot be a negative number")
     if axis is None:
         return _out(invoke(S.repeat, (data.reshape(-1),), {"repeats": int(repeats), "axis": 0}), out)
+    if not -data.ndim <= axis < data.ndim:
+        raise MXNetError(f"Check failed: axis >= 0 && axis < ndims: axis = {axis} out of bounds")
     return _out(invoke(S.repeat, (data,), {"repeats": int(repeats), "axis": axis % data.ndim}), out)
 
 
@@ -479,10 +489,21 @@ def flip(data, axis, out=None):
 reverse = flip
 
 
+def _check_join_axis(axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise MXNetError(f"Check failed: axis < ndim && axis >= -ndim: axis {axis} exceeds the input dimension of {ndim}")
+
+
 def concat(*data, dim=1, num_args=None, out=None):
     """Join arrays along ``dim`` (default 1, as in MXNet)."""
     if len(data) == 1 and isinstance(data[0], (list, tuple)):
         data = tuple(data[0])
+    _check_join_axis(dim, data[0].ndim)
+    for i, d in enumerate(data[1:], 1):
+        if d.dtype != data[0].dtype:
+            raise MXNetError("Check failed: in_type->at(i) == dtype || in_type->at(i) == -1: Non-uniform data type "
+                             f"in Concat, expected data type {np.dtype(data[0].dtype).name}, got data type "
+                             f"{np.dtype(d.dtype).name} for input {i}")
     axis = dim % data[0].ndim
     try:
         return _out(invoke(S.concat, tuple(data), {"axis": axis}), out)
@@ -502,6 +523,7 @@ Concat = concat
 def stack(*data, axis=0, num_args=None, out=None):
     if len(data) == 1 and isinstance(data[0], (list, tuple)):
         data = tuple(data[0])
+    _check_join_axis(axis, data[0].ndim + 1)
     return _out(invoke(S.stack, tuple(data), {"axis": axis % (data[0].ndim + 1)}), out)
 
 
@@ -624,6 +646,11 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32", out=No
 
 def pad(data, mode="constant", pad_width=(), constant_value=0.0, out=None):
     pw = tuple((int(pad_width[2 * i]), int(pad_width[2 * i + 1])) for i in range(len(pad_width) // 2))
+    if any(before or after for before, after in pw[:2]):
+        raise MXNetError("MXNetError: Current implementation expects padding on the first two axes to be zero.")
+    if mode == "reflect" and any(before >= n or after >= n for (before, after), n in zip(pw, data.shape)):
+        raise MXNetError("MXNetError: Current implementation of reflection padding only supports padding sizes "
+                         "smaller than the input size.")
     return _out(invoke(S.pad, (data,), {"pad_width": pw, "mode": mode, "constant_value": constant_value}), out)
 
 

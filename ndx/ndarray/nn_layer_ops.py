@@ -67,6 +67,16 @@ def _shape_inconsistent(provided, dim, size):
                      f"inferred shape=({','.join(map(str, inferred))})")
 
 
+def _check_kernel_fits(spatial, attrs):
+    """MXNet's Convolution shape check: each dilated kernel extent must fit in the padded input."""
+    names = ("d", "y", "x")[3 - len(spatial):]
+    for i, (n, k, d, p) in enumerate(zip(spatial, attrs["kernel"], attrs["dilate"], attrs["pad"])):
+        extent = d * (k - 1) + 1
+        if extent > n + 2 * p:
+            raise MXNetError(f"MXNetError: Check failed: dilated_ksize_{names[i]} <= AddPad(dshape[{i + 2}], "
+                             f"param_.pad[{i}]) ({extent} vs. {n + 2 * p}) : kernel size exceed input")
+
+
 def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=(), num_filter=None, num_group=1,
                 workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None,
                 **kwargs):
@@ -80,6 +90,7 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
     wdim = weight.ndim - 1 if attrs["channel_last"] else 1
     if weight.shape[wdim] != c // g:
         _shape_inconsistent(weight.shape, wdim, c // g)
+    _check_kernel_fits(data.shape[1:-1] if attrs["channel_last"] else data.shape[2:], attrs)
     args = (data, weight) if no_bias or bias is None else (data, weight, bias)
     return _out(invoke(C.convolution, args, attrs), out)
 
@@ -126,6 +137,14 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
     else:
         attrs = {"kernel": _tuple(kernel, nd, "kernel", 1), "stride": _tuple(stride, nd, "stride", 1),
                  "pad": _tuple(pad, nd, "pad", 0), "convention": pooling_convention}
+    if not global_pool:
+        dname = ("dshape_ncw", "dshape_nchw", "dshape_ncdhw")[nd - 1]
+        for i, (n, k, p) in enumerate(zip(spatial, attrs["kernel"], attrs["pad"])):
+            if k > n + 2 * p:
+                check = f"param.kernel[{i}] <= {dname}[{i + 2}] + 2 * param.pad[{i}]"
+                raise MXNetError(f"MXNetError: Check failed: {check} ({k} vs. {n + 2 * p}) : kernel size exceeds input"
+                                 if nd == 3 else f"MXNetError: Check failed: {check}: kernel size ({k}) exceeds "
+                                 f"input ({n} padded to {n + 2 * p})")
     p_value = 2 if p_value is None else int(p_value)
     if pool_type == "lp" and p_value not in (1, 2, 3):
         raise MXNetError(f"MXNetError: p value of {p_value} is not supported yet...")

@@ -232,3 +232,21 @@ def test_empty_cache_drops_reused_work_buffers():
     assert nn_conv._scratch_cache.bufs == {}
     after = ndx.nd.Convolution(x, w, kernel=(3, 3), num_filter=4, no_bias=True).asnumpy()
     np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("data, kernel, dilate, pad, message", [
+    ((1, 2, 5), (7,), (1,), (0,), "dilated_ksize_x <= AddPad(dshape[2], param_.pad[0]) (7 vs. 5)"),
+    ((1, 2, 5, 9), (3, 7), (1, 2), (0, 0), "dilated_ksize_x <= AddPad(dshape[3], param_.pad[1]) (13 vs. 9)"),
+    ((1, 2, 5, 5), (6, 6), (1, 1), (0, 0), "dilated_ksize_y <= AddPad(dshape[2], param_.pad[0]) (6 vs. 5)"),
+    ((1, 2, 5, 5, 5), (6, 1, 1), (1, 1, 1), (0, 0, 0), "dilated_ksize_d <= AddPad(dshape[2], param_.pad[0]) (6 vs. 5)"),
+    ((1, 2, 5, 5, 5), (1, 6, 1), (1, 1, 1), (0, 0, 0), "dilated_ksize_y <= AddPad(dshape[3], param_.pad[1]) (6 vs. 5)"),
+])
+def test_convolution_rejects_kernel_larger_than_input(ctx, data, kernel, dilate, pad, message):
+    # Messages observed on MXNet 1.9.1.
+    weight = nd.ones((3, 2) + kernel, ctx=ctx)
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.Convolution(nd.ones(data, ctx=ctx), weight, kernel=kernel, dilate=dilate, pad=pad, num_filter=3,
+                       no_bias=True)
+    assert str(e.value) == f"MXNetError: Check failed: {message} : kernel size exceed input"
+    assert nd.Convolution(nd.ones((1, 2, 5, 5), ctx=ctx), nd.ones((3, 2, 6, 6), ctx=ctx), kernel=(6, 6),
+                          pad=(1, 1), num_filter=3, no_bias=True).shape == (1, 3, 2, 2)

@@ -99,3 +99,20 @@ def test_max_pool_gradient_goes_to_first_maximum(ctx):
         y = nd.Pooling(x, kernel=(2, 2), stride=(2, 2))
     y.backward()
     assert x.grad.asnumpy().ravel().tolist() == [1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("data, kernel, pad, message", [
+    ((1, 2, 5), (7,), (0,), "param.kernel[0] <= dshape_ncw[2] + 2 * param.pad[0]: kernel size (7) exceeds input "
+                            "(5 padded to 5)"),
+    ((1, 2, 5, 5), (3, 7), (0, 0), "param.kernel[1] <= dshape_nchw[3] + 2 * param.pad[1]: kernel size (7) exceeds "
+                                   "input (5 padded to 5)"),
+    ((1, 2, 5, 5, 5), (1, 1, 7), (0, 0, 0), "param.kernel[2] <= dshape_ncdhw[4] + 2 * param.pad[2] (7 vs. 5) : "
+                                            "kernel size exceeds input"),
+])
+def test_pooling_rejects_kernel_larger_than_input(ctx, data, kernel, pad, message):
+    # Messages observed on MXNet 1.9.1 (the 3-D check words it differently).
+    from ndx.base import MXNetError
+    with pytest.raises(MXNetError) as e:
+        nd.Pooling(nd.ones(data, ctx=ctx), kernel=kernel, pad=pad, pool_type="max")
+    assert str(e.value) == f"MXNetError: Check failed: {message}"
+    assert nd.Pooling(nd.ones((1, 2, 5, 5), ctx=ctx), kernel=(7, 3), pad=(1, 1), pool_type="avg").shape == (1, 2, 1, 5)

@@ -6,6 +6,8 @@ dims 1 and 0, exactly as MXNet does (so NHWC and transposed convolutions print o
 """
 import numbers
 
+from ...base import MXNetError
+from ...ndarray.nn_layer_ops import _check_kernel_fits
 from ..block import HybridBlock
 from .basic_layers import Activation
 
@@ -59,6 +61,11 @@ class _Conv(HybridBlock):
         return (outer,) + k + (inner,) if self._channel_last else (outer, inner) + k
 
     def _infer_shapes(self, x, *args):
+        if self._op_name == "Convolution":  # MXNet's shape inference refuses a kernel larger than the input
+            try:
+                _check_kernel_fits(x.shape[1:-1] if self._channel_last else x.shape[2:], self._kwargs)
+            except MXNetError as e:
+                raise self._graph_error(e) from None
         in_channels = x.shape[-1] if self._channel_last else x.shape[1]
         self._set_shape(self.weight, self._weight_shape(in_channels))
 

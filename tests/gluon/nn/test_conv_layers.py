@@ -125,3 +125,18 @@ def test_pool_layers_compute_reference(ctx, rng):
     assert nn.AvgPool3D()(x3).shape == (1, 2, 2, 2, 2) and nn.MaxPool3D(ceil_mode=True)(x3).shape == (1, 2, 2, 2, 2)
     with pytest.raises(AssertionError, match="Only NCHW and NHWC layouts are valid for 2D Pooling"):
         nn.MaxPool2D(layout="NCW")
+
+
+def test_deferred_conv_with_kernel_larger_than_input(capsys):
+    # Observed on MXNet 1.9.1 (less its log timestamp/source location): shape inference fails, so
+    # the weight keeps its unknown input-channel dim.
+    with mx.name.NameManager():
+        conv = nn.Conv2D(4, 7)
+    conv.initialize()
+    with pytest.raises(ValueError) as e:
+        conv(nd.ones((2, 3, 6, 6)))
+    assert str(e.value) == ("Deferred initialization failed because shape cannot be inferred. MXNetError: Error in "
+                            "operator conv0_fwd: Check failed: dilated_ksize_y <= AddPad(dshape[2], param_.pad[0]) "
+                            "(7 vs. 6) : kernel size exceed input")
+    assert conv.weight.shape == (4, 0, 7, 7)
+    assert capsys.readouterr().out == "infer_shape error. Arguments:\n  data: (2, 3, 6, 6)\n"

@@ -52,3 +52,16 @@ def test_flatten_and_reflection_pad(ctx, rng):
     x = rng.standard_normal((1, 2, 4, 5)).astype(np.float32)
     np.testing.assert_array_equal(pad(nd.array(x, ctx=ctx)).asnumpy(),
                                   np.pad(x, ((0, 0), (0, 0), (2, 2), (2, 2)), mode="reflect"))
+
+
+def test_pad_errors_as_mxnet(ctx):
+    # Messages observed on MXNet 1.9.1 (nd.pad, which ReflectionPad2D uses).
+    x = nd.ones((1, 2, 5, 5), ctx=ctx)
+    with pytest.raises(mx.MXNetError) as e:
+        nn.ReflectionPad2D(padding=(1, 1, 0, 0, 1, 1, 1, 1))(x)
+    assert str(e.value) == "MXNetError: Current implementation expects padding on the first two axes to be zero."
+    with pytest.raises(mx.MXNetError) as e:
+        nd.pad(x, mode="reflect", pad_width=(0, 0, 0, 0, 5, 1, 1, 1))
+    assert str(e.value) == ("MXNetError: Current implementation of reflection padding only supports padding sizes "
+                            "smaller than the input size.")
+    assert nd.pad(x, mode="reflect", pad_width=(0, 0, 0, 0, 4, 1, 1, 1)).shape == (1, 2, 10, 7)
