@@ -107,7 +107,7 @@ CASES = {
     "log_softmax": (lambda x: nd.log_softmax(x, axis=0), [_r(3, 2)]),
     "reshape": (lambda x: x.reshape((-1, 0), reverse=True) * nd.flatten(x).reshape((4, 3)), [_r(2, 2, 3)]),
     "transpose": (lambda x: nd.transpose(x, axes=(2, 0, 1)), [_r(2, 3, 4)]),
-    "broadcast_to": (lambda x: nd.broadcast_to(x, (2, 4, 3)), [_r(4, 1)]),
+    "broadcast_to": (lambda x: nd.broadcast_to(x, (2, 4, 3)), [_r(1, 4, 1)]),
     "flip": (lambda x: nd.flip(x, axis=1), [_r(2, 3)]),
     "tile": (lambda x: nd.tile(x, (2, 1, 3)), [_r(2, 3)]),
     "repeat": (lambda x: nd.repeat(x, 2, axis=0) + nd.repeat(x, 2, axis=0), [_r(2, 3)]),

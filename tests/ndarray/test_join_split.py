@@ -55,3 +55,21 @@ def test_split_v2(ctx):
     assert [p.shape for p in nd.split_v2(nd.ones((3, 2), ctx=ctx), 3, squeeze_axis=True)] == [(2,)] * 3
     with pytest.raises(ValueError, match="^indices_or_sections must either int or tuple of ints$"):
         nd.split_v2(nd.ones(10, ctx=ctx), [3, 7])
+
+
+def test_concat_and_stack_refuse_bad_axes_and_mixed_dtypes(ctx):
+    """Messages observed on MXNet 1.9.1 (an out-of-range axis never wraps; dtypes never promote)."""
+    a = nd.ones((2, 3), ctx=ctx)
+    with pytest.raises(Exception) as e:
+        nd.concat(a, a, dim=2)
+    assert str(e.value) == "Check failed: axis < ndim && axis >= -ndim: axis 2 exceeds the input dimension of 2"
+    with pytest.raises(Exception) as e:
+        nd.concat(a, a, dim=-3)
+    assert str(e.value) == "Check failed: axis < ndim && axis >= -ndim: axis -3 exceeds the input dimension of 2"
+    with pytest.raises(Exception) as e:
+        nd.stack(a, a, axis=3)
+    assert str(e.value) == "Check failed: axis < ndim && axis >= -ndim: axis 3 exceeds the input dimension of 3"
+    with pytest.raises(Exception) as e:
+        nd.concat(a, nd.ones((2, 3), ctx=ctx, dtype="int32"))
+    assert str(e.value) == ("Check failed: in_type->at(i) == dtype || in_type->at(i) == -1: Non-uniform data type "
+                            "in Concat, expected data type float32, got data type int32 for input 1")

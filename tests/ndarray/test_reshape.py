@@ -83,3 +83,22 @@ def test_shape_helpers_match_numpy(ctx):
 def test_broadcast_to_error(ctx):
     with pytest.raises(mx.MXNetError, match=r"Array cannot be broadcasted from \[2,3\] to \[3,3\]"):
         nd.broadcast_to(nd.ones((2, 3), ctx=ctx), (3, 3))
+
+
+def test_repeat_and_broadcast_refusals_observed_on_mxnet(ctx):
+    """Messages observed on MXNet 1.9.1: no axis wrap-around, no implicit new leading axes, no negative repeats."""
+    x = nd.arange(6, ctx=ctx).reshape((2, 3))
+    with pytest.raises(Exception) as e:
+        nd.repeat(x, 2, axis=2)
+    assert str(e.value) == "Check failed: axis >= 0 && axis < ndims: axis = 2 out of bounds"
+    with pytest.raises(Exception) as e:
+        nd.repeat(x, -1)
+    assert str(e.value) == "Check failed: *repeats >= 0 (-1 vs. 0) : repeats cannot be a negative number"
+    row = nd.arange(3, ctx=ctx).reshape((1, 3))
+    with pytest.raises(Exception) as e:
+        nd.broadcast_to(row, (4, 1, 3))
+    assert str(e.value) == ("Check failed: ishape.ndim() == param.shape.ndim() (2 vs. 3) : "
+                            "Operand of shape [1,3] cannot be broadcasted to [4,1,3]")
+    with pytest.raises(Exception) as e:
+        nd.broadcast_axis(row, axis=1, size=3)
+    assert str(e.value) == "Check failed: oshape[param.axis[i]] == 1U (3 vs. 1) : Broadcasting axis must have size 1"
