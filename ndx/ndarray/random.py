@@ -77,22 +77,32 @@ def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
     return _finish(ctx.backend.generator(ctx).randint(low, high, _shape(shape), dtype), ctx, out)
 
 
+def _draw_params(method, params, shape, dtype, ctx, out):
+    """Samplers whose parameters may be arrays: one row of ``shape`` samples per parameter entry (MXNet)."""
+    arrays = [p for p in params if isinstance(p, NDArray)]
+    if not arrays:
+        ctx = _ctx(ctx)
+        return _finish(getattr(ctx.backend.generator(ctx), method)(*params, _shape(shape),
+                                                                    np.dtype(dtype or np.float32)), ctx, out)
+    base = arrays[0]
+    ctx = base._ctx
+    full = _params_shape(base, shape)
+    extra = (1,) * (len(full) - base.ndim)
+    raw = [p._data.reshape(p.shape + extra) if isinstance(p, NDArray) else p for p in params]
+    data = getattr(ctx.backend.generator(ctx), method)(*raw, full, np.dtype(dtype or np.float32))
+    return _finish(data, ctx, out)
+
+
 def exponential(scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
-    ctx = _ctx(ctx)
-    return _finish(ctx.backend.generator(ctx).exponential(scale, _shape(shape), np.dtype(dtype or np.float32)),
-                   ctx, out)
+    return _draw_params("exponential", (scale,), shape, dtype, ctx, out)
 
 
 def gamma(alpha=1, beta=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
-    ctx = _ctx(ctx)
-    return _finish(ctx.backend.generator(ctx).gamma(alpha, beta, _shape(shape), np.dtype(dtype or np.float32)),
-                   ctx, out)
+    return _draw_params("gamma", (alpha, beta), shape, dtype, ctx, out)
 
 
 def poisson(lam=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
-    ctx = _ctx(ctx)
-    return _finish(ctx.backend.generator(ctx).poisson(lam, _shape(shape), np.dtype(dtype or np.float32)),
-                   ctx, out)
+    return _draw_params("poisson", (lam,), shape, dtype, ctx, out)
 
 
 def shuffle(data, **kwargs):

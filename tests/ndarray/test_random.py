@@ -69,3 +69,15 @@ def test_shuffle_and_multinomial(ctx):
 def test_other_samplers(ctx, fn):
     out = fn(shape=(4,), ctx=ctx)
     assert out.shape == (4,) and out.dtype is np.float32 and (out.asnumpy() >= 0).all()
+
+
+def test_array_parameters_give_one_row_per_parameter(ctx):
+    """Shapes observed on MXNet 1.9.1: poisson(lam=[1,2], shape=2) -> (2, 2), exponential([1,2]) -> (2,),
+    gamma([1,2], [1,1], shape=(3,)) -> (2, 3); float32 throughout."""
+    lam = nd.array([1, 2], ctx=ctx)
+    cases = [(nd.random.poisson(lam, shape=2), (2, 2)),
+             (nd.random.exponential(lam), (2,)),
+             (nd.random.gamma(lam, nd.array([1, 1], ctx=ctx), shape=(3,)), (2, 3))]
+    for got, shape in cases:
+        assert got.shape == shape and got.dtype == np.float32 and got.context == ctx
+        assert (got.asnumpy() >= 0).all()
