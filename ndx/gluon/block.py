@@ -276,7 +276,7 @@ class Block:
     def summary(self, *inputs):
         """Print MXNet's table of layers, output shapes and parameter counts for one forward of ``inputs``."""
         from .nn.basic_layers import HybridSequential, Sequential
-        rows = [("Input", _shape_of(inputs[0] if len(inputs) == 1 else list(inputs)), 0)]
+        rows = [("Input", _shape_of(inputs), 0)]
         seen = set()
         counts = {"total": 0, "trainable": 0, "shared": 0}
 
@@ -320,11 +320,14 @@ class Block:
 
 
 def _shape_of(x):
-    if isinstance(x, NDArray):
-        return str(x.shape)
-    if isinstance(x, (list, tuple)):
-        return str([_shape_of(e) if not isinstance(e, NDArray) else e.shape for e in x])
-    return str(x)
+    """MXNet's summary cell: NDArrays as shapes, nesting kept (as lists), the outer list's brackets dropped."""
+    def shapes(v):
+        if isinstance(v, (list, tuple)):
+            return [shapes(e) for e in v]
+        return v.shape if isinstance(v, NDArray) else v
+    out = shapes(x)
+    text = str(out)[1:-1] if isinstance(out, list) else str(out)
+    return text.replace("L", "")
 
 
 def _first_ndarray(args):
@@ -437,12 +440,12 @@ class HybridBlock(Block):
         try:
             self._infer_shapes(*args)
         except Exception as e:
-            # MXNet's symbolic infer_shape prints the graph inputs' shapes before re-raising
-            shapes = [a.shape for a in args if isinstance(a, NDArray)]
-            names = ["data"] if len(shapes) == 1 else [f"data{i}" for i in range(len(shapes))]
-            print("infer_shape error. Arguments:")
-            for name, shape in zip(names, shapes):
-                print(f"  {name}: {shape}")
+            if isinstance(e, MXNetError):  # MXNet's symbolic infer_shape prints the graph inputs' shapes
+                shapes = [a.shape for a in args if isinstance(a, NDArray)]
+                names = ["data"] if len(shapes) == 1 else [f"data{i}" for i in range(len(shapes))]
+                print("infer_shape error. Arguments:")
+                for name, shape in zip(names, shapes):
+                    print(f"  {name}: {shape}")
             raise ValueError("Deferred initialization failed because shape cannot be inferred. " + str(e)) from e
 
     def infer_shape(self, *args):

@@ -249,3 +249,27 @@ def test_summary_refuses_hybridized_net_naming_first_hybridized_leaf():
     net.hybridize()
     with pytest.raises(AssertionError, match='^"hybridsequential0_dense0" must not be hybridized to print summary.$'):
         net.summary(nd.ones((1, 4)))
+
+
+class Two(nn.HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.a = nn.Dense(3, in_units=4)
+            self.b = nn.Dense(3, in_units=4, params=self.a.params)
+            self.bn = nn.BatchNorm(in_channels=3)
+
+    def hybrid_forward(self, F, x, y):
+        return self.bn(self.a(x)), [self.b(y), y]
+
+
+def test_summary_of_several_inputs_and_nested_outputs(capsys):
+    # Observed on MXNet 1.9.1: the outer brackets are dropped, inner nesting kept.
+    net = Two()
+    net.initialize()
+    net.summary(nd.ones((2, 4)), nd.ones((2, 4)))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3] == "               Input                              (2, 4), (2, 4)               0"
+    assert lines[7] == "               Two-4                    (2, 3), [(2, 3), (2, 4)]               0"
+    assert lines[10:15] == ["   Total params: 42", "   Trainable params: 36", "   Non-trainable params: 6",
+                            "Shared params in forward computation graph: 15", "Unique parameters in model: 27"]
