@@ -224,7 +224,7 @@ class Parameter:
             if dtype_source == "current":
                 data = data.astype(self._dtype, copy=False)
             else:
-                self._dtype = data.dtype
+                self.cast(data.dtype)  # MXNet's dtype setter: existing data and grads take the saved dtype
         if isinstance(ctx, Context):
             ctx = [ctx]
         if self._data is None:

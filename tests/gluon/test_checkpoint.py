@@ -260,3 +260,17 @@ def test_missing_file_or_folder_errors_name_the_path(tmp_path):
             call(str(path))
         assert str(e.value) == f'LocalFileSystem: Check failed: allow_null: :Open "{path}": No such file or directory'
     assert not (tmp_path / "nodir").exists()
+
+
+def test_cast_dtype_from_saved_converts_initialized_data(tmp_path):
+    # Observed on MXNet 1.9.1: dtype_source='saved' gives the Parameter and its existing data the saved dtype.
+    a = nn.Dense(2, in_units=3)
+    a.initialize()
+    a.cast("float16")
+    f = str(tmp_path / "h.params")
+    a.save_parameters(f)
+    b = nn.Dense(2, in_units=3)
+    b.initialize()
+    b.load_parameters(f, cast_dtype=True, dtype_source="saved")
+    assert b.weight.dtype == np.float16 and b.weight.data().dtype == np.float16
+    np.testing.assert_array_equal(b.weight.data().asnumpy(), a.weight.data().asnumpy())
