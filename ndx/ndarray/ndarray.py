@@ -276,6 +276,8 @@ class NDArray:
     # ------------------------------------------------------------------ autograd
     def attach_grad(self, grad_req="write", stype=None):
         """Allocate a zero gradient buffer (``.grad``) and mark this array as a variable."""
+        if grad_req not in ("write", "add", "null"):
+            raise KeyError(grad_req)  # MXNet looks the name up in its table of requests
         if grad_req == "null":
             self._node = Leaf(None, "null")  # still a variable of the graph, but its gradient is never written
             return
@@ -360,7 +362,11 @@ class NDArray:
                 last = key[-1]
                 key = key[:-1] + (slice(last, last + 1 if last != -1 else None),)
             return invoke(I.getitem_view, (self,), {"key": key})
-        return invoke(I.getitem, (self,), {"key": _index_key(self, key)})
+        try:
+            return invoke(I.getitem, (self,), {"key": _index_key(self, key)})
+        except IndexError:
+            _refuse_key(key, self._data.ndim)
+            raise
 
     def __setitem__(self, key, value):
         if _state.recording and self._node is not None:
@@ -399,6 +405,17 @@ def _broadcast_value(xp, v, shape):
     except ValueError:
         raise ValueError(f"operands could not be broadcast together with remapped shapes[original->remapped]: "
                          f"{original} and requested shape {shape}") from None
+
+
+def _refuse_key(key, ndim):
+    """Raise MXNet's error for a key numpy refused: a key of the wrong type, or more indices than axes."""
+    if not isinstance(key, (tuple, list, NDArray, np.ndarray, numbers.Integral, slice)) and key is not None \
+            and key is not Ellipsis:
+        raise ValueError(f"NDArray does not support slicing with key {key} of type {type(key)}.") from None
+    if isinstance(key, tuple):
+        n = sum(1 for k in key if k is not None and k is not Ellipsis)
+        if n > ndim:
+            raise IndexError(f"too many indices ({n}) for array with {ndim} dimensions") from None
 
 
 def _shape_str(shape):

@@ -260,3 +260,11 @@ def test_backward_train_mode_flag(ctx):
             y = Probe()(x)
         y.backward(train_mode=flag)
     assert seen == [True, False]
+
+
+def test_attach_grad_refuses_unknown_requests(ctx):
+    """Observed on MXNet 1.9.1: attach_grad(grad_req='bogus') raises KeyError('bogus')."""
+    x = nd.ones(2, ctx=ctx)
+    with pytest.raises(KeyError) as e:
+        x.attach_grad(grad_req="bogus")
+    assert e.value.args == ("bogus",)

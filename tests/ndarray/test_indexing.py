@@ -124,3 +124,17 @@ def test_slice_like_checks_shapes(ctx):
         nd.slice_like(x, nd.ones((5, 2, 3), ctx=ctx))
     assert str(e.value) == ("Check failed: ishape[i] >= from_shape[i] (2 vs. 5) : Slice axis 0 with size "
                             "5exceeds limit of input with size 2")
+
+
+def test_bad_keys_get_mxnet_errors(ctx):
+    """Errors observed on MXNet 1.9.1 for a float or string key and for more indices than axes."""
+    y = nd.arange(24, ctx=ctx).reshape((2, 3, 4))
+    with pytest.raises(ValueError) as e:
+        y[1.0]
+    assert str(e.value) == "NDArray does not support slicing with key 1.0 of type <class 'float'>."
+    with pytest.raises(ValueError) as e:
+        y["a"]
+    assert str(e.value) == "NDArray does not support slicing with key a of type <class 'str'>."
+    with pytest.raises(IndexError) as e:
+        y[0, 1, 2, 3]
+    assert str(e.value) == "too many indices (4) for array with 3 dimensions"
