@@ -26,6 +26,10 @@ def Activation(data, act_type, out=None, name=None, **kwargs):
         raise MXNetError(f"MXNetError: Invalid Input: '{act_type}', valid values are: {{'relu', 'sigmoid', "
                          f"'softrelu', 'softsign', 'tanh'}}, in operator Activation(name=\"\", "
                          f"act_type=\"{act_type}\")")
+    dtype = data._data.dtype
+    if dtype.kind != "f":  # MXNet's two kernels word it differently (uint8 lacks the comma)
+        sep = "" if dtype == "uint8" else ","
+        raise MXNetError(f"MXNetError: This operation only support floating point types{sep} not {dtype}")
     return _out(invoke(op, (data,)), out)
 
 

@@ -135,3 +135,16 @@ def test_upsampling_nearest(ctx, rng):
     y = nd.UpSampling(nd.array(x, ctx=ctx), scale=2, sample_type="nearest")
     np.testing.assert_allclose(y.asnumpy(), x.repeat(2, axis=2).repeat(2, axis=3), rtol=1e-6)
     check_numeric_gradient(lambda a: nd.UpSampling(a, scale=2, sample_type="nearest"), [x], ctx=ctx)
+
+
+@pytest.mark.parametrize("dtype, message", [
+    ("int32", "This operation only support floating point types, not int32"),
+    ("int64", "This operation only support floating point types, not int64"),
+    ("uint8", "This operation only support floating point types not uint8"),
+])
+def test_activation_refuses_integer_input(ctx, dtype, message):
+    # Messages observed on MXNet 1.9.1 (the uint8 one has no comma).
+    from ndx.base import MXNetError
+    with pytest.raises(MXNetError) as e:
+        nd.Activation(nd.array([1], dtype=dtype, ctx=ctx), act_type="relu")
+    assert str(e.value) == "MXNetError: " + message
