@@ -215,7 +215,9 @@ class NDArray:
     def asscalar(self):
         if self._data.size != 1:
             raise ValueError("The current array is not a scalar")
-        return self._host().reshape(-1)[0]
+        host = self._host()
+        # MXNet hands back the whole (1, 1, ...) numpy array for 2-D and up, a numpy scalar otherwise
+        return host if host.ndim > 1 else host.reshape(-1)[0]
 
     def item(self):
         return self.asscalar().item()

@@ -84,3 +84,14 @@ def test_tolist_and_wait(ctx):
     assert x.tolist() == [[1.0, 2.0]]
     x.wait_to_read()
     nd.waitall()
+
+
+def test_asscalar_of_2d_and_up_returns_the_numpy_array(ctx):
+    """Observed on MXNet 1.9.1: nd.array([[1]], dtype='int32').asscalar() is array([[1]], dtype=int32),
+    while (1,) and 0-d arrays give numpy scalars."""
+    got = nd.array([[1]], dtype="int32", ctx=ctx).asscalar()
+    assert isinstance(got, np.ndarray) and got.shape == (1, 1) and got.dtype == np.int32 and got[0, 0] == 1
+    got = nd.array([[[2.5]]], dtype="float64", ctx=ctx).asscalar()
+    assert isinstance(got, np.ndarray) and got.shape == (1, 1, 1) and got.dtype == np.float64
+    assert type(nd.array([3], dtype="uint8", ctx=ctx).asscalar()) is np.uint8
+    assert type(nd.array(3.5, ctx=ctx).asscalar()) is np.float32
