@@ -14,9 +14,13 @@ def _none_grad(xp, g, inputs, out, saved, **attrs):
 
 def _unary(name, fwd, bwd=_none_grad):
     """An op of one input whose backward gets (g, x, y)."""
+    def forward(xp, x):
+        r = fwd(xp, x)
+        # MXNet computes in the input dtype: sqrt of int32 [4, 9] is int32 [2 3], sin of int32 [1] is [0]
+        return r if r.dtype == x.dtype else r.astype(x.dtype)
     if bwd is _none_grad:
-        return Op(name, lambda xp, x: fwd(xp, x), _none_grad)
-    return Op(name, lambda xp, x: fwd(xp, x), lambda xp, g, i, y, s: (bwd(xp, g, i[0], y),))
+        return Op(name, forward, _none_grad)
+    return Op(name, forward, lambda xp, g, i, y, s: (bwd(xp, g, i[0], y),))
 
 
 def _erf(xp, x):

@@ -140,3 +140,13 @@ def test_integer_ops(ctx):
     i = nd.array([5, -5], ctx=ctx, dtype="int32")
     np.testing.assert_array_equal((i % 3).asnumpy(), np.array([5, -5]) % 3)
     np.testing.assert_array_equal((i / nd.array([2, 2], ctx=ctx, dtype="int32")).asnumpy(), [2, -2])
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("sqrt", [1, 1]), ("sin", [0, 0]), ("log", [0, 0]), ("sigmoid", [0, 0]), ("reciprocal", [1, 0]),
+    ("degrees", [57, 114]), ("arctan", [0, 1]), ("relu", [1, 2])])
+def test_unary_math_keeps_integer_dtype(ctx, name, expected):
+    """Observed on MXNet 1.9.1 for int32 [1, 2]: the result stays int32, truncated."""
+    got = getattr(nd, name)(nd.array([1, 2], dtype="int32", ctx=ctx))
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got.asnumpy(), np.array(expected, dtype=np.int32))
