@@ -45,14 +45,18 @@ def test_broadcast_never_reuses_the_smaller_operand(ctx):
 
 
 def test_the_interpreter_tells_temporaries_apart():
-    # the refcount probe must have found a threshold (CPython 3.10-3.13), or elision stays off
-    assert ndarray_module._TEMP_REFS is None or ndarray_module._TEMP_REFS >= 2
+    import sys
+    import pytest
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
+        pytest.skip("the refcount probe is only known to work on CPython 3.10-3.13 (elision is off elsewhere)")
+    assert ndarray_module._TEMP_REFS is not None and ndarray_module._TEMP_REFS >= 2
 
 
 def test_large_temporary_is_reused_on_the_cpu():
     import tracemalloc
     if ndarray_module._TEMP_REFS is None:
-        return  # this interpreter cannot tell temporaries apart: elision is off, nothing to check
+        import pytest
+        pytest.skip("this interpreter cannot tell temporaries apart: elision is off")
     _, (a, b, c) = _arrays(None)
     nbytes = a.asnumpy().nbytes
     tracemalloc.start()
