@@ -188,6 +188,9 @@ class _Source:
             self.f.seek(n, io.SEEK_CUR)
 
 
+_MAX_EXTENT = 2 ** 56  # elements: far past any real array, safely below numpy's size limit
+
+
 def _read_shape(src, layout, field):
     start = src.pos
     (ndim,) = src.unpack("<i", f"{field} ndim")
@@ -196,9 +199,13 @@ def _read_shape(src, layout, field):
     if not 0 <= ndim <= MAX_NDIM:
         raise src.error(f"{field} ndim is {ndim} (must be 0..{MAX_NDIM})", f"{field} ndim", start)
     dims = src.unpack(f"<{ndim}q", f"{field} dims")
+    extent = 1
     for i, d in enumerate(dims):
         if d < 0:
             raise src.error(f"{field} dim {i} is {d}", f"{field} dim {i}", start + 4 + 8 * i)
+        extent *= max(d, 1)
+    if extent > _MAX_EXTENT:  # even a zero-size array cannot have this shape (numpy refuses it)
+        raise src.error(f"{field} dims {dims} are absurdly large", f"{field} dims", start + 4)
     return dims
 
 

@@ -85,8 +85,3 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
     ctx = _ctx(ctx)
     host = np.linspace(start, stop, int(num), endpoint=endpoint).astype(_dtype(dtype))
     return _wrap(ctx.backend.from_host(host, ctx), ctx)
-
-
-def _check_shape(shape):
-    if any(n < 0 for n in shape):
-        raise MXNetError(f"negative dimension in shape {shape}")

@@ -10,7 +10,7 @@ from ..ops import linalg as L
 from ..ops import reduce as R
 from ..ops import shape as S
 from .dispatch import invoke
-from .ndarray import NDArray, _binary, _dtype_error, _SCALARS, _scalar_for, _shape_str, _wrap
+from .ndarray import NDArray, _binary, _dtype_error, _scalar_for, _shape_str, _wrap
 
 
 def _out(result, out):
@@ -74,7 +74,6 @@ _UNARY = {
 for _name, _op in _UNARY.items():
     globals()[_name] = _unary(_op, f"Elementwise {_name}.")
 BlockGrad = stop_gradient  # noqa: F821
-_copy = identity  # noqa: F821
 
 
 # ----------------------------------------------------------------------------- binary

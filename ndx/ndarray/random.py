@@ -121,7 +121,7 @@ def multinomial(data, shape=None, get_prob=False, dtype="int32", **kwargs):
     out_shape = data.shape[:-1] + (() if shape is None else _shape(shape)) or (1,)
     res = _wrap(idx.reshape(out_shape).astype(np.dtype(dtype)), ctx)
     if get_prob:
-        from .functions import log, pick
+        from .functions import log
         xp = ctx.backend.xp
         p = _wrap(xp.take_along_axis(probs, idx.reshape(probs.shape[0], count), axis=1).reshape(out_shape), ctx)
         return res, log(p)

@@ -10,7 +10,7 @@ import json
 import numpy as np
 
 from ..base import MXNetError
-from ..ndarray.ndarray import NDArray, _wrap
+from ..ndarray.ndarray import NDArray
 from .optimizer import Optimizer, _check_not_in_graph
 
 __all__ = ["Updater", "get_updater"]

@@ -70,7 +70,7 @@ def infer_shape(sym, *args, partial=False, **kwargs):
             if s is not None:
                 known[n] = tuple(s)
     known.update({k: tuple(v) for k, v in kwargs.items() if v is not None})
-    values, shapes = {}, {}
+    shapes = {}
     with autograd.pause():
         for node in order:
             if node.is_var:

@@ -8,7 +8,6 @@ Writing reproduces MXNet's layout (dmlc's pretty printer), so files diff cleanly
 import json
 
 from ..base import MXNetError
-from . import registry
 from .symbol import Node, Symbol, aux_nodes, topo_order
 
 __all__ = ["from_json", "to_json", "load", "load_json", "DTYPE_FLAGS", "MXNET_VERSION"]

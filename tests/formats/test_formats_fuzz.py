@@ -1,6 +1,8 @@
 """Mutated and truncated files give a correct load or a FormatError, never anything else."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +10,9 @@ from hypothesis import strategies as st
 
 from ndx.formats import FormatError, SparseArray, load_arrays, mxnet, npz_format, safetensors_format
 from ndx.formats.mxnet import _parse, _Source
+
+# CI replays a fixed example sequence (no flaky gate); local runs keep exploring new mutations.
+_IN_CI = bool(os.environ.get("CI"))
 
 
 def header_positions(raw: bytes) -> list:
@@ -85,7 +90,7 @@ def test_every_header_byte_flipped(corpus, work):
         load_every_way(bytes(b), work)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, derandomize=_IN_CI, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_random_mutations(corpus, work, data):
     rel = data.draw(st.sampled_from(sorted(corpus)))
@@ -116,7 +121,7 @@ def other_formats(tmp_path_factory):
     return folder, out
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, derandomize=_IN_CI, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_random_mutations_other_formats(other_formats, data):
     folder, files = other_formats

@@ -278,3 +278,18 @@ def test_no_allocation_beyond_the_file(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 1 << 20
+
+
+def test_zero_size_array_with_absurd_other_dim_is_a_format_error(tmp_path):
+    """Found by the mutation fuzzer: shape (0, 2**62) has no data but numpy cannot even create it."""
+    import struct
+
+    import pytest
+
+    from ndx.formats import FormatError, mxnet
+    head = struct.pack("<QQQ", mxnet.LIST_MAGIC, 0, 1)
+    record = struct.pack("<Ii", mxnet.V2_MAGIC, 0) + struct.pack("<i2q", 2, 0, 2 ** 62) + struct.pack("<iii", 1, 0, 0)
+    path = tmp_path / "absurd.params"
+    path.write_bytes(head + record + struct.pack("<Q", 0))
+    with pytest.raises(FormatError, match="absurdly large"):
+        mxnet.load(str(path))
