@@ -43,14 +43,20 @@ def detect_format(path) -> str:
                       "MXNet NDArray file, safetensors or npz", filename=name, field="magic", offset=0)
 
 
-def format_for_save(path, format=None) -> str:
-    """The format to write: ``format`` if given, else from the extension (.params/.nd/none -> mxnet)."""
+def format_for_save(path, format=None, default=None) -> str:
+    """The format to write: ``format`` if given, else from the extension (.params/.nd/none -> mxnet).
+
+    An unknown extension gives ``default`` (the MXNet-compatible calls pass ``'mxnet'``: MXNet
+    saves under any name) or, when there is none, a ``ValueError``.
+    """
     if format is not None:
         if format not in FORMATS:
             raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
         return format
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if ext not in _EXTENSIONS:
+        if default is not None:
+            return default
         raise ValueError(f"cannot tell the format from the extension {ext!r} of {os.fspath(path)!r}; "
                          f"pass format= (one of {', '.join(FORMATS)})")
     return _EXTENSIONS[ext]
@@ -80,14 +86,14 @@ def load_arrays(path, keys=None, *, mmap=False):
     return out
 
 
-def save_arrays(path, data, format=None, metadata=None) -> None:
+def save_arrays(path, data, format=None, metadata=None, default=None) -> None:
     """Save a list or dict of numpy arrays, atomically, in the format of ``format_for_save``.
 
     ``metadata`` (str -> str) is stored by safetensors (``naming`` there becomes the naming
     scheme entry) and npz. The MXNet format has no metadata: only ``naming`` is accepted (and
     dropped, since the keys themselves carry it); other entries raise ``ValueError``.
     """
-    fmt = format_for_save(path, format)
+    fmt = format_for_save(path, format, default)
     if isinstance(data, (np.ndarray, SparseArray)):
         data = [data]
     meta = dict(metadata or {})

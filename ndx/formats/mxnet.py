@@ -24,6 +24,7 @@ import ml_dtypes
 import numpy as np
 
 from .atomic import atomic_write
+from .blockread import Block, ShortRead, read_blocks
 from .errors import FormatError
 from .info import ArrayInfo, AuxInfo, FileInfo
 
@@ -345,19 +346,24 @@ def scan(path) -> FileInfo:
         return _parse(_Source(os.fspath(path), f=f))
 
 
-def _read_block(src, offset, nbytes, shape, dtype, view):
-    """One array from the file: a view of the buffer/map, or a fresh array filled by ``readinto``."""
+def _read_block(src, offset, nbytes, shape, dtype, view, pending):
+    """One array from the file: a view of the buffer/map, or a fresh array that ``pending`` fills later."""
     if src.buf is not None:
         arr = np.frombuffer(src.buf, dtype=dtype, count=nbytes // dtype.itemsize,
                             offset=offset).reshape(shape)
         return arr if view else arr.copy()
     arr = np.empty(shape, dtype=dtype)
-    if nbytes:
-        src.f.seek(offset)
-        got = src.f.readinto(arr.reshape(-1).view(np.uint8))
-        if got != nbytes:
-            raise src.error(f"truncated: data needs {nbytes} bytes, read {got}", "data", offset)
+    pending.append(Block(arr, offset, src.record))
     return arr
+
+
+def _fill_pending(src, pending):
+    try:
+        read_blocks(src.f, pending)
+    except ShortRead as e:
+        src.record = e.block.tag
+        raise src.error(f"truncated: data needs {e.block.dest.nbytes} bytes, read {e.got}", "data",
+                        e.block.offset) from None
 
 
 def _load_records(src, info, keys, dense, view):
@@ -371,18 +377,25 @@ def _load_records(src, info, keys, dense, view):
             raise KeyError(f"{src.name}: no array named {missing[0]!r} in the file")
         wanted = {where[k] for k in keys}
         index = [i for i in index if i in wanted]
-    out = []
+    pending = []  # file reads, done together (in parallel when large) once every array exists
+    values = []
     for i in index:
         a = info.arrays[i]
         src.record = i
         data_shape = a.shape if a.storage_shape is None else a.storage_shape
-        values = _read_block(src, a.data_offset, a.nbytes - sum(x.nbytes for x in a.aux),
-                             data_shape, a.dtype, view)
+        data = _read_block(src, a.data_offset, a.nbytes - sum(x.nbytes for x in a.aux),
+                           data_shape, a.dtype, view, pending)
+        aux = tuple(_read_block(src, x.data_offset, x.nbytes, x.shape, x.dtype, view, pending)
+                    for x in a.aux)
+        values.append((data, aux))
+    _fill_pending(src, pending)
+    out = []
+    for i, (data, aux) in zip(index, values):
+        a = info.arrays[i]
         if a.stype == "default":
-            out.append(values)
+            out.append(data)
             continue
-        aux = tuple(_read_block(src, x.data_offset, x.nbytes, x.shape, x.dtype, view) for x in a.aux)
-        sp = SparseArray(a.stype, a.shape, values, aux)
+        sp = SparseArray(a.stype, a.shape, data, aux)
         try:
             sp.check()
             out.append(sp.todense() if dense else sp)

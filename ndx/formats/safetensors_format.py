@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import tempfile
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save_file
 
 from .atomic import atomic_path
+from .blockread import Block, ShortRead, read_blocks
 from .errors import FormatError
 from .info import ArrayInfo, FileInfo
 
@@ -175,8 +177,41 @@ def _dtype(f, key, name, u16):
     return BFLOAT16 if (key in u16 and code == "U16") else _ST_DTYPES[code]
 
 
+def _data_blocks(f, name, stored, u16):
+    """Where each tensor's bytes are, from the package's parsed header: ``{key: (offset, shape,
+    dtype)}``, or ``None``.
+
+    The package has already checked that the tensors tile the data section back to back in
+    ``offset_keys()`` order; the section starts after the 8-byte header length and the header.
+    ``None`` (the caller then uses ``get_tensor``) when the package is too old to list keys in
+    offset order or the sizes do not add up to the file's.
+    """
+    if not hasattr(f, "offset_keys") or not hasattr(os, "preadv"):
+        return None
+    with open(name, "rb") as raw:
+        head = raw.read(8)
+        size = os.fstat(raw.fileno()).st_size
+    if len(head) != 8:
+        return None
+    offset = 8 + int.from_bytes(head, "little")
+    blocks = {}
+    for k in stored:
+        sl = f.get_slice(k)
+        code = sl.get_dtype()
+        if code not in _ST_DTYPES:
+            raise FormatError(f"dtype {code} is not supported by ndx", filename=name, key=k, field="dtype")
+        dt = BFLOAT16 if (k in u16 and code == "U16") else _ST_DTYPES[code]
+        shape = tuple(sl.get_shape())
+        blocks[k] = (offset, shape, dt)
+        offset += math.prod(shape) * dt.itemsize
+    return blocks if offset == size else None
+
+
 def load(path, keys=None):
-    """Read ``(arrays, names)``; ``names`` is ``None`` for a list file. Only ``keys`` are read if given."""
+    """Read ``(arrays, names)``; ``names`` is ``None`` for a list file. Only ``keys`` are read if given.
+
+    Tensor data is read with ``pread`` straight into each array, on a few threads for big files.
+    """
     name = os.fspath(path)
     with _open(name) as f:
         container, order, _, u16 = _layout(f, name)
@@ -188,6 +223,17 @@ def load(path, keys=None):
                 raise KeyError(f"{name}: no array named {missing[0]!r} in the file")
             wanted = set(keys)
             order = [k for k in order if k in wanted]
+        blocks = _data_blocks(f, name, list(f.offset_keys()) if hasattr(f, "offset_keys") else (), u16)
+        if blocks is not None:
+            wanted = [Block(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
+            with open(name, "rb") as raw:
+                try:
+                    read_blocks(raw, wanted)
+                except ShortRead as e:
+                    raise FormatError(f"truncated: data needs {e.block.dest.nbytes} bytes, read {e.got}",
+                                      filename=name, key=e.block.tag, field="data",
+                                      offset=e.block.offset) from None
+            return [b.dest for b in wanted], (None if container == "list" else order)
         arrays = []
         for k in order:
             try:

@@ -48,7 +48,7 @@ def _save(filename, arrays, naming, format):
     from ..ndarray.io import _check_open
     filename = os.fspath(filename)
     _check_open(filename, write=True)
-    save_arrays(filename, arrays, format=format, metadata={"naming": naming})
+    save_arrays(filename, arrays, format=format, metadata={"naming": naming}, default="mxnet")
 
 
 def _read(filename):

@@ -42,7 +42,7 @@ def save(fname, data, format=None):
         raise ValueError("data needs to either be a NDArray, dict of str, NDArray pairs or a list of NDarrays.")
     fname = os.fspath(fname)
     _check_open(fname, write=True)
-    save_arrays(fname, payload, format=format)
+    save_arrays(fname, payload, format=format, default="mxnet")
 
 
 def _to_ctx(arrays, ctx):

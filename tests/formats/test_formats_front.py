@@ -99,3 +99,20 @@ def test_sparse_through_the_front(tmp_path):
     assert np.array_equal(dense, [[0, 0], [1, 1], [0, 0]])
     with pytest.raises(FormatError):
         save_arrays(tmp_path / "s.safetensors", {"e": rsp})
+
+
+def test_mxnet_api_saves_any_extension_in_mxnet_format(tmp_path):
+    """MXNet's nd.save and save_parameters take any file name; ndx writes MXNet's format for them."""
+    import ndx as mx
+    from ndx.gluon import nn
+    p = tmp_path / "arrays.bin"
+    mx.nd.save(str(p), {"w": mx.nd.arange(6).reshape((2, 3))})
+    assert detect_format(p) == "mxnet"
+    np.testing.assert_array_equal(mx.nd.load(str(p))["w"].asnumpy(), np.arange(6).reshape(2, 3))
+    net = nn.Dense(3, in_units=2)
+    net.initialize()
+    q = tmp_path / "net.ckpt"
+    net.save_parameters(str(q))
+    net.collect_params().save(str(tmp_path / "net.prefixed.bak"))
+    assert detect_format(q) == "mxnet" and detect_format(tmp_path / "net.prefixed.bak") == "mxnet"
+    assert sorted(mx.nd.load(str(q))) == ["bias", "weight"]

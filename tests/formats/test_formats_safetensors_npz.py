@@ -101,6 +101,23 @@ def test_safetensors_metadata(tmp_path):
 def test_safetensors_lazy_subset_reads_only_requested(tmp_path, monkeypatch):
     p = tmp_path / "lazy.safetensors"
     safetensors_format.save(p, {f"t{i}": np.full((64, 64), i, np.float32) for i in range(10)})
+    read = []
+    real_read = safetensors_format.read_blocks
+
+    def spy(f, blocks):
+        read.extend((b.tag, b.dest.nbytes) for b in blocks)
+        return real_read(f, blocks)
+
+    monkeypatch.setattr(safetensors_format, "read_blocks", spy)
+    arrays, names = safetensors_format.load(p, keys=["t7", "t2"])
+    assert names == ["t2", "t7"] and read == [("t2", 64 * 64 * 4), ("t7", 64 * 64 * 4)]
+    assert float(arrays[0][0, 0]) == 2.0 and float(arrays[1][0, 0]) == 7.0
+
+
+def test_safetensors_get_tensor_fallback_reads_only_requested(tmp_path, monkeypatch):
+    """Without data offsets (old package), tensors come from the package's get_tensor, still lazily."""
+    p = tmp_path / "lazy.safetensors"
+    safetensors_format.save(p, {f"t{i}": np.full((64, 64), i, np.float32) for i in range(10)})
     fetched = []
     real_open = safetensors_format.safe_open
 
@@ -123,6 +140,7 @@ def test_safetensors_lazy_subset_reads_only_requested(tmp_path, monkeypatch):
             return getattr(self.inner, name)
 
     monkeypatch.setattr(safetensors_format, "safe_open", Spy)
+    monkeypatch.setattr(safetensors_format, "_data_blocks", lambda *a: None)
     arrays, names = safetensors_format.load(p, keys=["t7", "t2"])
     assert names == ["t2", "t7"] and fetched == ["t2", "t7"]
     assert float(arrays[1][0, 0]) == 7.0
