@@ -1,7 +1,10 @@
 """The CPU backend: plain numpy."""
 import numpy as np
 
+from . import host_memory
 from .base import Backend, HostGenerator
+
+host_memory.tune()
 
 
 class NumpyBackend(Backend):

@@ -25,9 +25,10 @@ import math
 import threading
 
 from ..backends.base import CACHE_CLEARERS
+from . import host_threads
 from .op import Op
 
-COL_BYTES = 16 << 20  # upper bound of one chunk's column buffer
+COL_BYTES = 4 << 20  # upper bound of one chunk's column buffer (cache-sized chunks run faster)
 SCRATCH_BYTES = 32 << 20  # work buffers up to this size are kept per thread and reused across calls
 
 _scratch_cache = threading.local()
@@ -341,10 +342,19 @@ def _gemm_conv(xp, x, wm, kernel, stride, dilate, lo, hi, osz, out):
     return out
 
 
+def _macs(n, f, c, kernel, osz, groups):
+    """Multiply-adds of one convolution GEMM pass (forward, or either gradient)."""
+    return n * f * (c // groups) * math.prod(kernel) * math.prod(osz)
+
+
 def _im2col_forward(xp, x, w, kernel, stride, dilate, pad, groups, osz):
     n, f = x.shape[0], w.shape[0]
     y = xp.empty((n, f) + osz, dtype=x.dtype)
-    return _gemm_conv(xp, x, w.reshape(groups, f // groups, -1), kernel, stride, dilate, pad, pad, osz, y)
+    wm = w.reshape(groups, f // groups, -1)
+    parts = host_threads.batch_parts(xp, n, _macs(n, f, x.shape[1], kernel, osz, groups))
+    host_threads.run_parts(
+        lambda b: _gemm_conv(xp, x[b], wm, kernel, stride, dilate, pad, pad, osz, y[b]), parts)
+    return y
 
 
 # ----------------------------------------------------------------------------- backward
@@ -360,18 +370,31 @@ def conv_backward(xp, gy, x, w, kernel, stride, dilate, pad, groups, need_dx=Tru
         return _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, need_dx, need_dw)
     if _pointwise(kernel, pad):
         return _pointwise_backward(xp, gy, x, w, stride, groups, x_shape, need_dx, need_dw)
-    dw = _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups) if need_dw else None
-    dx = None
-    if need_dx:
-        lo = tuple(d * (k - 1) - p for k, d, p in zip(kernel, dilate, pad))
-        hi = tuple(s + d * (k - 1) - o - l for s, k, d, o, l in zip(x_shape[2:], kernel, dilate, gy.shape[2:], lo))
-        # the transposed convolution copies F*K columns per input cell, col2im scatter-adds C*K of
-        # them (about four times dearer per element): the cheaper one by channel counts
-        c, f = x_shape[1], w.shape[0]
-        if all(s == 1 for s in stride) and min(lo + hi) >= 0 and f < 4 * c:
-            dx = _transposed_dx(xp, gy, w, kernel, dilate, lo, hi, groups, x_shape)
-        else:
-            dx = _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape)
+    n, c = x_shape[:2]
+    f = w.shape[0]
+    dx = xp.empty(x_shape, dtype=gy.dtype) if need_dx else None
+    lo = tuple(d * (k - 1) - p for k, d, p in zip(kernel, dilate, pad))
+    hi = tuple(s + d * (k - 1) - o - l for s, k, d, o, l in zip(x_shape[2:], kernel, dilate, gy.shape[2:], lo))
+    # the transposed convolution copies F*K columns per input cell, col2im scatter-adds C*K of
+    # them (about four times dearer per element): the cheaper one by channel counts
+    transposed = all(s == 1 for s in stride) and min(lo + hi) >= 0 and f < 4 * c
+    wt = _flipped_transposed(xp, w, kernel, groups, c) if need_dx and transposed else None
+
+    def part(b):
+        dw = _im2col_dw(xp, gy[b], x[b], w, kernel, stride, dilate, pad, groups) if need_dw else None
+        if need_dx and transposed:
+            _gemm_conv(xp, gy[b], wt, kernel, (1,) * len(kernel), dilate, lo, hi, tuple(x_shape[2:]), dx[b])
+        elif need_dx:
+            _col2im_dx(xp, gy[b], w, kernel, stride, dilate, pad, groups, dx[b])
+        return dw
+    macs = _macs(n, f, c, kernel, gy.shape[2:], groups) * (need_dx + need_dw)
+    dws = host_threads.run_parts(part, host_threads.batch_parts(xp, n, macs))
+    dw = None
+    if need_dw:
+        dw = dws[0]
+        for more in dws[1:]:
+            dw += more
+        dw = dw.transpose(0, 2, 1).reshape(w.shape)
     return dx, dw
 
 
@@ -448,7 +471,7 @@ def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, ne
 
 
 def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
-    """Weight gradient: one GEMM per chunk contracting over (samples x output cells)."""
+    """Weight gradient, transposed: one GEMM per chunk contracting over (samples x output cells)."""
     nd = len(kernel)
     f = w.shape[0]
     osz = tuple(gy.shape[2:])
@@ -466,24 +489,23 @@ def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
             dw = part
         else:
             dw += part
-    return dw.transpose(0, 2, 1).reshape(w.shape)
+    return dw  # (G, C/G * K, F/G): the caller sums the parts and transposes
 
 
-def _transposed_dx(xp, gy, w, kernel, dilate, lo, hi, groups, x_shape):
-    """Stride-1 data gradient as a convolution of the padded ``gy`` with the flipped, transposed kernel."""
+def _flipped_transposed(xp, w, kernel, groups, c):
+    """The kernel of the stride-1 data gradient: ``w`` flipped and transposed, as (G, C/G, F/G * K)."""
     nd = len(kernel)
-    c = x_shape[1]
     f = w.shape[0]
     flip = tuple(slice(None, None, -1) for _ in kernel)
     wt = w.reshape((groups, f // groups, c // groups) + tuple(kernel))[_all_slice(3) + flip]
-    wt = xp.ascontiguousarray(wt.transpose((0, 2, 1) + tuple(range(3, 3 + nd)))).reshape(groups, c // groups, -1)
-    dx = xp.empty(x_shape, dtype=gy.dtype)
-    return _gemm_conv(xp, gy, wt, kernel, (1,) * nd, dilate, lo, hi, tuple(x_shape[2:]), dx)
+    return xp.ascontiguousarray(wt.transpose((0, 2, 1) + tuple(range(3, 3 + nd)))).reshape(groups, c // groups, -1)
 
 
-def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape):
-    """Strided data gradient: column gradients scatter-added into a zero padded buffer, chunk by chunk."""
+def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, dx):
+    """Strided data gradient into ``dx``: column gradients scatter-added into a zero padded buffer,
+    chunk by chunk."""
     nd = len(kernel)
+    x_shape = dx.shape
     n, c = x_shape[:2]
     f = w.shape[0]
     osz = tuple(gy.shape[2:])
@@ -491,7 +513,6 @@ def _col2im_dx(xp, gy, w, kernel, stride, dilate, pad, groups, x_shape):
     sp = tuple(s + 2 * p for s, p in zip(x_shape[2:], pad))
     inner = _all_slice(2) + tuple(slice(p, p + s) for p, s in zip(pad, x_shape[2:]))
     step = _chunk(n, c * math.prod(kernel) * math.prod(osz) * gy.dtype.itemsize)
-    dx = xp.empty(x_shape, dtype=gy.dtype)
     swap = (1, 0) + tuple(range(2, 2 + nd))
     for a in range(0, n, step):
         g = gy[a:a + step]
