@@ -42,11 +42,17 @@ def release_scratch():
 CACHE_CLEARERS.append(release_scratch)
 
 
-def _scratch(xp, like, slot, size, zero=False):
+_LAYOUT_BUFFERS = 32  # zero-bordered buffers kept per thread (one per distinct layout)
+
+
+def _scratch(xp, like, slot, size, zero=False, layout=None):
     """A reused flat work buffer of ``size`` elements of ``like``'s dtype on ``like``'s device.
 
     Internal temporaries only (never returned). First-touch page faults of fresh multi-MB arrays
     cost more than the arithmetic done in them, so kept buffers beat fresh allocations on the CPU.
+    ``zero=True`` zeroes it. With a ``layout`` as well (a hashable description of the only cells
+    the caller ever writes: a padded interior), the buffer is kept for that layout alone and
+    zeroed once, when it is made; the cells outside the layout's stay zero.
     """
     dtype = like.dtype
     if size * dtype.itemsize > SCRATCH_BYTES:
@@ -54,12 +60,16 @@ def _scratch(xp, like, slot, size, zero=False):
     bufs = getattr(_scratch_cache, "bufs", None)
     if bufs is None:
         bufs = _scratch_cache.bufs = {}
-    key = (id(xp), str(getattr(like, "device", "")), slot, dtype.str)
+    per_layout = zero and layout is not None
+    key = (id(xp), str(getattr(like, "device", "")), slot, dtype.str) + ((size, layout) if per_layout else ())
     buf = bufs.get(key)
-    if buf is None or buf.shape[0] < size:
+    fresh = buf is None or buf.shape[0] < size
+    if fresh:
+        if per_layout and sum(len(k) > 4 for k in bufs) >= _LAYOUT_BUFFERS:
+            del bufs[next(k for k in bufs if len(k) > 4)]  # the oldest layout's buffer
         buf = bufs[key] = xp.empty(max(size, 1), dtype=dtype)
     buf = buf[:size]
-    if zero:
+    if zero and (fresh or not per_layout):
         buf.fill(0)
     return buf
 
@@ -90,7 +100,8 @@ class _Padder:
         self.padded = any(lo) or any(hi)
         if self.padded:
             full = shape[:2] + tuple(s + a + b for s, a, b in zip(shape[2:], lo, hi))
-            self.buf = _scratch(xp, like, "pad", math.prod(full), zero=True).reshape(full)
+            self.buf = _scratch(xp, like, "pad", math.prod(full), zero=True,
+                                layout=(tuple(shape), tuple(lo), tuple(hi))).reshape(full)
 
     def __call__(self, chunk):
         if not self.padded:
@@ -208,7 +219,8 @@ class _FlatGrid:
         lead = tuple(x.shape[:2])
         out = {}
         for k, ph in enumerate(sorted(set(self.phases))):
-            flat = _scratch(xp, x, "phase%d" % k, rows * size + self.tail, zero=True)
+            flat = _scratch(xp, x, "phase%d" % k, rows * size + self.tail, zero=True,
+                            layout=(tuple(x.shape), tuple(lo), self.sp, self.stride, ph))
             grid = flat[:rows * size].reshape(lead + self.sp)
             # cells of x in this phase: padded index a + i with (a + i) % st == ph
             first = tuple((p - a) % st for a, p, st in zip(lo, ph, self.stride))
@@ -301,7 +313,8 @@ def _column_chunks(xp, x, kernel, stride, dilate, lo, hi, osz, f):
         size = math.prod(sp)
         per = c * kp * grid.run
         step = _chunk(n, per * item)
-        flat = _scratch(xp, x, "flat", step * c * size + grid.tail, zero=True)
+        flat = _scratch(xp, x, "flat", step * c * size + grid.tail, zero=True,
+                        layout=(step, c, sp, tuple(lo), tuple(x.shape[2:])))
         inner = _all_slice(2) + tuple(slice(a, a + s) for a, s in zip(lo, x.shape[2:]))
         buf = _scratch(xp, x, "cols", step * per)
         bstride = flat.strides[0]
@@ -434,7 +447,8 @@ def _per_channel_backward(xp, gy, x, w, kernel, stride, dilate, pad, x_shape, ne
         # pitch (zeros in the dropped cells) against each offset's contiguous run
         grid = _FlatGrid(tuple(s + 2 * p for s, p in zip(x_shape[2:], pad)), kernel, dilate, stride)
         xf, rows = grid.padded(xp, x, pad)
-        gacc = _scratch(xp, gy, "gy", rows * grid.run, zero=True).reshape(rows, grid.run)
+        gacc = _scratch(xp, gy, "gy", rows * grid.run, zero=True,
+                        layout=("depthwise", n, c, grid.sp, grid.osz)).reshape(rows, grid.run)
         grid.crop(gacc, (n, c))[...] = gy
         dw = xp.empty((len(offsets), n, c), dtype=w.dtype)
         for j in range(len(offsets)):
@@ -480,7 +494,9 @@ def _im2col_dw(xp, gy, x, w, kernel, stride, dilate, pad, groups):
     for a, m, cols, run, crop in _column_chunks(xp, x, kernel, stride, dilate, pad, pad, osz, f):
         if gbuf is None or gbuf.shape[1] != m:
             # gy on the columns' layout; cells the columns have beyond the output stay zero
-            gbuf = _scratch(xp, gy, "gy", f * m * run, zero=run != math.prod(osz)).reshape(f, m, run)
+            gbuf = _scratch(xp, gy, "gy", f * m * run, zero=run != math.prod(osz),
+                            layout=(f, m, run, osz, tuple(x.shape[2:]), tuple(kernel), tuple(stride),
+                                    tuple(dilate), tuple(pad))).reshape(f, m, run)
         crop(gbuf)[...] = gy[a:a + m].transpose(swap)
         # dw^T = cols @ gy^T: with the long contraction, this orientation keeps OpenBLAS's threads busy
         # (the other one stalls for tens of ms when a core is shared)

@@ -98,22 +98,21 @@ def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, co
     tiled = all(s == k and n == o * k for s, k, n, o in zip(stride, kernel, sp, osz))
     dxp = (xp.empty if tiled else xp.zeros)(x.shape[:2] + sp, dtype=g.dtype)
     if pool_type == "max":
-        # each window's gradient goes to its first maximum (MXNet's tie rule)
+        # each window's gradient goes to its first maximum (MXNet's tie rule): the first offset
+        # whose cell equals the window's output, among the windows no earlier offset claimed
         xp_ = _padded(xp, x, pads, _lowest(xp, x.dtype))
-        best, arg = None, None
+        last = math.prod(kernel) - 1
+        free = None
         for j, _, idx in _offsets(kernel, stride, osz):
-            v = xp_[idx]
-            if best is None:
-                best, arg = v.copy(), xp.zeros(v.shape, dtype="int32")
-                continue
-            upd = v > best
-            xp.putmask(arg, upd, j)
-            xp.maximum(best, v, out=best)
-        for j, _, idx in _offsets(kernel, stride, osz):
+            hit = xp_[idx] == y
+            if free is not None:
+                hit &= free
             if tiled:
-                xp.multiply(g, arg == j, out=dxp[idx])
+                xp.multiply(g, hit, out=dxp[idx])
             else:
-                dxp[idx] += g * (arg == j)
+                dxp[idx] += g * hit
+            if j < last:
+                free = ~hit if free is None else xp.greater(free, hit, out=free)  # free and not hit
     elif pool_type == "lp":
         xp_ = _padded(xp, x, pads, 0)
         # MXNet's gradient: g * (x / y)^(p-1), 0 where y == 0 (p > 1); p = 1 passes g through
