@@ -192,18 +192,20 @@ class Optimizer:
         self._update_count(index)
         return weight._ctx.backend.xp, self._get_lr(index), self._get_wd(index)
 
-    def _scaled_grad(self, xp, grad):
-        """``clip(rescale_grad * grad)`` in a work buffer the caller may modify until its next call.
-
-        One buffer per shape and dtype is kept: a fresh multi-MB temporary per update costs more in
-        page faults than the multiply itself.
-        """
+    def _work(self, xp, like, slot="grad"):
+        """A kept work buffer shaped like ``like`` (one per slot, shape and dtype): a fresh multi-MB
+        temporary per update costs more in page faults than the arithmetic done in it."""
         scratch = self.__dict__.setdefault("_grad_scratch", {})
-        key = (id(xp), grad.shape, grad.dtype.str, str(getattr(grad, "device", "")))
+        key = (slot, id(xp), like.shape, like.dtype.str, str(getattr(like, "device", "")))
         buf = scratch.get(key)
         if buf is None:
-            buf = scratch[key] = xp.empty_like(grad)
-        g = xp.multiply(grad, self.rescale_grad, out=buf)
+            buf = scratch[key] = xp.empty_like(like)
+        return buf
+
+    def _scaled_grad(self, xp, grad, scale=None):
+        """``clip(scale * grad)`` (``scale`` defaults to ``rescale_grad``) in a work buffer the caller
+        may modify until its next call."""
+        g = xp.multiply(grad, self.rescale_grad if scale is None else scale, out=self._work(xp, grad, "scaled"))
         if self.clip_gradient is not None:
             xp.clip(g, -self.clip_gradient, self.clip_gradient, out=g)
         return g

@@ -5,6 +5,8 @@ so it runs unchanged on numpy and CuPy and never touches autograd. Weights chang
 """
 import math
 
+import numpy as np
+
 from ..ndarray.ndarray import _wrap
 from .optimizer import Optimizer, register
 
@@ -20,7 +22,7 @@ def _zeros(weight):
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum.
 
-    momentum 0: ``w = (1 - lr*wd)*w - lr*clip(r*g)``; otherwise
+    momentum 0: ``w = w - (lr*wd*w + lr*clip(r*g))``; otherwise
     ``m = momentum*m - lr*wd*w - lr*clip(r*g)``, ``w = w + m`` (the weight-decay term is not clipped).
     ``lazy_update`` is accepted (it only matters for sparse gradients, which ndx does not have).
     """
@@ -36,20 +38,28 @@ class SGD(Optimizer):
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
         w = weight._data
+        if state is None:
+            # MXNet's kernel: w - (lr*wd*w + lr*rescale*g), its scalars float32 cast to the weight's
+            # dtype; (lr*rescale) is one factor unless the gradient is clipped in between
+            t = w.dtype.type
+            lr_, wd_ = t(np.float32(lr)), t(np.float32(wd))
+            if self.clip_gradient is None:
+                g = self._scaled_grad(xp, grad._data, lr_ * t(np.float32(self.rescale_grad)))
+            else:
+                g = self._scaled_grad(xp, grad._data, t(np.float32(self.rescale_grad)))
+                g *= lr_
+            if wd:
+                g += xp.multiply(w, lr_ * wd_, out=self._work(xp, w))
+            w -= g
+            return
         g = self._scaled_grad(xp, grad._data)
         g *= lr
-        if state is None:
-            # (1 - lr*wd)*w - lr*g, in place: the same roundings as the expression, no temporaries
-            if wd:
-                w *= 1.0 - lr * wd
-            w -= g
-        else:
-            m = state._data
-            m *= self.momentum
-            if wd:
-                m -= (lr * wd) * w
-            m -= g
-            w += m
+        m = state._data
+        m *= self.momentum
+        if wd:
+            m -= (lr * wd) * w
+        m -= g
+        w += m
 
 
 @register
