@@ -116,3 +116,43 @@ def test_pooling_rejects_kernel_larger_than_input(ctx, data, kernel, pad, messag
         nd.Pooling(nd.ones(data, ctx=ctx), kernel=kernel, pad=pad, pool_type="max")
     assert str(e.value) == f"MXNetError: Check failed: {message}"
     assert nd.Pooling(nd.ones((1, 2, 5, 5), ctx=ctx), kernel=(7, 3), pad=(1, 1), pool_type="avg").shape == (1, 2, 1, 5)
+
+
+def _first_max_grad(x, g, kernel, stride):
+    """Brute force: each window's gradient to its first maximum in row-major kernel order (no padding)."""
+    import itertools
+    dx = np.zeros_like(x)
+    osz = g.shape[2:]
+    for n, c in itertools.product(range(x.shape[0]), range(x.shape[1])):
+        for o in itertools.product(*[range(m) for m in osz]):
+            best, where = None, None
+            for k in itertools.product(*[range(kk) for kk in kernel]):
+                pos = tuple(oo * s + kk for oo, s, kk in zip(o, stride, k))
+                v = x[(n, c) + pos]
+                if best is None or v > best:
+                    best, where = v, pos
+            dx[(n, c) + where] += g[(n, c) + o]
+    return dx
+
+
+@pytest.mark.parametrize("shape, kernel, stride", [
+    ((2, 3, 8, 6), (2, 2), (2, 2)),        # tiled: windows cover the input exactly
+    ((2, 2, 6, 9), (2, 3), (2, 3)),
+    ((1, 2, 4, 4, 6), (2, 2, 3), (2, 2, 3)),
+    ((2, 3, 12), (3,), (3,)),
+    ((2, 3, 7, 7), (3, 3), (2, 2)),        # overlapping windows
+    ((2, 2, 9, 8), (2, 2), (2, 2)),        # not tiled: the last row is left over
+])
+def test_max_pool_ties_go_to_first_maximum(ctx, shape, kernel, stride):
+    """Small integers make many ties (as all-zero windows after a ReLU do)."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 3, size=shape).astype(np.float32)
+    xa = nd.array(x, ctx=ctx)
+    xa.attach_grad()
+    from ndx import autograd
+    with autograd.record():
+        y = nd.Pooling(xa, kernel=kernel, stride=stride, pool_type="max")
+    g = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(nd.array(g, ctx=ctx))
+    # overlapping windows add into shared cells in another order than the reference: a few ulps
+    np.testing.assert_allclose(xa.grad.asnumpy(), _first_max_grad(x, g, kernel, stride), rtol=1e-6, atol=1e-6)
