@@ -9,6 +9,9 @@ import numbers
 
 import numpy as np
 
+from .. import ndarray as _nd
+from ..ndarray.dispatch import invoke as _nd_invoke
+from ..ops.index import softmax_ce_sparse as _softmax_ce_sparse
 from .block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss",
@@ -26,6 +29,12 @@ def _apply_weighting(F, loss, weight=None, sample_weight=None):
             raise AssertionError("weight must be a number")
         loss = loss * weight
     return loss
+
+
+def _pickable(pred, label, axis):
+    """Whether ``label`` indexes ``pred`` along ``axis`` as ``pick`` accepts (else ``pick`` raises MXNet's error)."""
+    shape, axis = pred.shape, axis % pred.ndim
+    return label.shape in (shape[:axis] + shape[axis + 1:], shape[:axis] + (1,) + shape[axis + 1:])
 
 
 def _reshape_like(F, x, y):
@@ -119,6 +128,9 @@ class SoftmaxCrossEntropyLoss(Loss):
         self._from_logits = from_logits
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
+        if self._sparse_label and not self._from_logits and F is _nd and _pickable(pred, label, self._axis):
+            loss = _nd_invoke(_softmax_ce_sparse, (pred, label), {"axis": self._axis % pred.ndim})
+            return self._mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
         if not self._from_logits:
             pred = F.log_softmax(pred, self._axis)
         if self._sparse_label:

@@ -34,10 +34,11 @@ getitem_view = Op("getitem", lambda xp, x, key: x[key], _getitem_bwd)
 
 
 def _norm_index(xp, idx, n, mode):
-    idx = idx.astype("int64")
+    idx = idx.astype("int64")  # a copy: clipped in place below
     if mode == "wrap":
         return idx % n
-    return xp.clip(idx, 0, n - 1)
+    xp.maximum(idx, 0, out=idx)
+    return xp.minimum(idx, n - 1, out=idx)
 
 
 def _take_fwd(xp, a, indices, axis, mode):
@@ -82,6 +83,29 @@ def _pick_bwd(xp, g, inputs, y, saved, axis, keepdims, mode):
 
 
 pick = Op("pick", _pick_fwd, _pick_bwd)
+
+
+# ----------------------------------------------------------------- log_softmax + pick, fused
+# Gluon's SoftmaxCrossEntropyLoss (sparse labels) is ``-pick(log_softmax(pred), label)``: three ops
+# and three graph nodes per step. Fused, with the same arithmetic in the same order, so values and
+# gradients are bit-identical to the composition (the gradient at the label, ``e*g - g``, is the
+# composition's ``-g - (-(e*g))`` rearranged exactly).
+
+def _softmax_ce_fwd(xp, pred, label, axis):
+    shifted = pred - pred.max(axis=axis, keepdims=True)
+    logp = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    idx = _pick_index(xp, logp, label, axis, "clip")
+    return -xp.take_along_axis(logp, idx, axis=axis), logp
+
+
+def _softmax_ce_bwd(xp, g, inputs, y, logp, axis):
+    idx = _pick_index(xp, logp, inputs[1], axis, "clip")
+    gx = xp.exp(logp) * g
+    xp.put_along_axis(gx, idx, xp.take_along_axis(gx, idx, axis=axis) - g, axis=axis)
+    return gx, None
+
+
+softmax_ce_sparse = Op("softmax_ce_sparse", _softmax_ce_fwd, _softmax_ce_bwd, saves=True)
 
 
 def _one_hot_fwd(xp, indices, depth, on_value, off_value, dtype):

@@ -120,6 +120,8 @@ CASES = {
     "getitem": (lambda x: x[:, 1:3] * 2 + x[[0, 0]][:, :2] + x[1, 2], [_r(2, 4)]),
     "take": (lambda a, i: nd.take(a, i), [_r(4, 3), np.array([[0, 2], [2, 3]], np.int64)]),
     "pick": (lambda a, i: nd.pick(a, i, axis=1), [_r(3, 4), np.array([0, 3, 3], np.int64)]),
+    # fused log_softmax + pick behind gluon.loss.SoftmaxCrossEntropyLoss (labels 5 and -1 are clipped)
+    "softmax_ce_sparse": (lambda a, i: _softmax_ce(a, i, 0), [_r(4, 3), np.array([2, 0, 5], np.int64)]),
     "dot": (lambda a, b: nd.dot(a, b) + nd.dot(a, b.T, transpose_b=True), [_r(2, 3), _r(3, 4)]),
     "batch_dot": (lambda a, b: nd.batch_dot(a, b, transpose_b=True), [_r(2, 3, 4), _r(2, 5, 4)]),
     "_linalg_gemm2": (lambda a, b: nd.linalg.gemm2(a, b, transpose_a=True, alpha=1.5, axis=-3),
@@ -151,6 +153,12 @@ def _differentiable_op_names():
             if isinstance(value, Op) and value.backward is not None and value.backward is not elemwise._none_grad:
                 names.add(value.name)
     return names
+
+
+def _softmax_ce(a, i, axis):
+    from ndx.ndarray.dispatch import invoke
+    from ndx.ops.index import softmax_ce_sparse
+    return invoke(softmax_ce_sparse, (a, i), {"axis": axis})
 
 
 def test_every_differentiable_op_has_a_case():

@@ -87,3 +87,28 @@ def test_softmax_ce_rejects_sparse_label_of_the_wrong_shape(ctx):
     with pytest.raises(mx.MXNetError) as e:
         gluon.loss.SoftmaxCrossEntropyLoss()(pred, nd.array([1, 2], ctx=ctx))
     assert str(e.value) == "MXNetError: Shape inconsistent, Provided = [2], inferred shape=[2,3]"
+
+
+@pytest.mark.parametrize("shape, axis, label_shape", [((6, 5), -1, (6,)), ((6, 5), 1, (6, 1)),
+                                                      ((3, 4, 5), 1, (3, 5)), ((4, 3), 0, (3,))])
+def test_softmax_ce_fused_path_is_bit_identical_to_the_composition(ctx, monkeypatch, shape, axis, label_shape):
+    """Imperative SoftmaxCrossEntropyLoss runs one fused op; values and gradients equal the
+    log_softmax + pick composition (what a hybridized net and MXNet run) to the last bit."""
+    import ndx.gluon.loss as L
+    rng = np.random.default_rng(5)
+    pred = nd.array(rng.standard_normal(shape) * 3, ctx=ctx)
+    n = shape[axis]
+    label = nd.array(rng.integers(-1, n + 1, size=label_shape), ctx=ctx)   # out-of-range labels clip
+    weight = nd.array(rng.random(label_shape[:1] + (1,) * (len(shape) - 2)), ctx=ctx) if len(shape) == 2 else None
+    loss = L.SoftmaxCrossEntropyLoss(axis=axis, weight=0.7)
+    results = []
+    for fused in (True, False):
+        if not fused:
+            monkeypatch.setattr(L, "_pickable", lambda *a: False)
+        pred.attach_grad()
+        with autograd.record():
+            out = loss(pred, label, weight) if weight is not None else loss(pred, label)
+        out.backward()
+        results.append((out.asnumpy(), pred.grad.asnumpy().copy()))
+    (v1, g1), (v2, g2) = results
+    assert v1.shape == v2.shape and np.array_equal(v1, v2) and np.array_equal(g1, g2)
