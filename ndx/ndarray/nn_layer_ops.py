@@ -91,6 +91,9 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
     if weight.shape[wdim] != c // g:
         _shape_inconsistent(weight.shape, wdim, c // g)
     _check_kernel_fits(data.shape[1:-1] if attrs["channel_last"] else data.shape[2:], attrs)
+    act = kwargs.pop("_fused_act", None)  # ndx-internal: Gluon conv layers fuse their ReLU
+    if act is not None:
+        attrs["act"] = act
     args = (data, weight) if no_bias or bias is None else (data, weight, bias)
     return _out(invoke(C.convolution, args, attrs), out)
 

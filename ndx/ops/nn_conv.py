@@ -557,21 +557,27 @@ def _to_channel_last(x, nd):
     return x.transpose((0,) + tuple(range(2, nd + 2)) + (1,))
 
 
-def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_last):
+def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_last, act=None):
+    """``act="relu"`` (Gluon's ``Conv2D(..., activation='relu')``, imperative) applies the ReLU in
+    place on the output: one op and one buffer instead of two."""
     nd = len(kernel)
     if channel_last:
         x, w = _to_channel_first(x, nd), _to_channel_first(w, nd)
     y = conv_forward(xp, x, w, kernel, stride, dilate, pad, num_group)
     if bias:
         y += bias[0].reshape((1, -1) + (1,) * nd)
+    if act == "relu":
+        xp.maximum(y, 0, out=y)
     if channel_last:
         y = xp.ascontiguousarray(_to_channel_last(y, nd))
     return y
 
 
 def _conv_bwd(xp, gy, inputs, y, saved, kernel, stride, dilate, pad, num_group, channel_last,
-              needs=(True, True, True)):
+              act=None, needs=(True, True, True)):
     nd = len(kernel)
+    if act == "relu":
+        gy = gy * (y > 0)
     x, w = inputs[0], inputs[1]
     if channel_last:
         x, w, gy = _to_channel_first(x, nd), _to_channel_first(w, nd), _to_channel_first(gy, nd)

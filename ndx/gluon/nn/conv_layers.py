@@ -7,6 +7,7 @@ dims 1 and 0, exactly as MXNet does (so NHWC and transposed convolutions print o
 import numbers
 
 from ...base import MXNetError
+from ... import ndarray as _nd
 from ...ndarray.nn_layer_ops import _check_kernel_fits
 from ..block import HybridBlock
 from .basic_layers import Activation
@@ -72,8 +73,17 @@ class _Conv(HybridBlock):
     def _alias(self):
         return "conv"
 
+    def _fusable_relu(self, F):
+        """Imperative Convolution + ReLU run fused, unless the activation block has hooks to call."""
+        act = self.act
+        return (act is not None and F is _nd and self._op_name == "Convolution"
+                and type(act) is Activation and act._act_type == "relu"
+                and not act._forward_hooks and not act._forward_pre_hooks)
+
     def hybrid_forward(self, F, x, weight, bias=None):
         op = getattr(F, self._op_name)
+        if self._fusable_relu(F):  # one op, one output buffer; same values and gradients
+            return op(x, weight, bias, name="fwd", _fused_act="relu", **self._kwargs)
         out = op(x, weight, bias, name="fwd", **self._kwargs)
         if self.act is not None:
             out = self.act(out)

@@ -140,3 +140,42 @@ def test_deferred_conv_with_kernel_larger_than_input(capsys):
                             "(7 vs. 6) : kernel size exceed input")
     assert conv.weight.shape == (4, 0, 7, 7)
     assert capsys.readouterr().out == "infer_shape error. Arguments:\n  data: (2, 3, 6, 6)\n"
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: nn.Conv2D(4, 3, padding=1, activation="relu", in_channels=3), (2, 3, 6, 5)),
+    (lambda: nn.Conv1D(3, 2, strides=2, activation="relu", in_channels=2), (3, 2, 9)),
+    (lambda: nn.Conv3D(2, 2, activation="relu", in_channels=2), (2, 2, 3, 4, 3)),
+    (lambda: nn.Conv2D(4, 3, activation="relu", layout="NHWC", in_channels=3), (2, 6, 5, 3)),
+])
+def test_conv_relu_fused_matches_separate_ops(ctx, monkeypatch, make, shape):
+    """A conv layer with activation='relu' runs one fused op imperatively; outputs and every gradient
+    equal the Convolution + Activation pair (what MXNet and a hybridized net run) bit for bit."""
+    import ndx.gluon.nn.conv_layers as CL
+    mx.random.seed(3)
+    layer = make()
+    layer.initialize(ctx=ctx)
+    x = mx.nd.array(np.random.default_rng(4).standard_normal(shape), ctx=ctx)
+    assert layer._fusable_relu(mx.nd)
+    results = []
+    for fused in (True, False):
+        if not fused:
+            monkeypatch.setattr(CL._Conv, "_fusable_relu", lambda self, F: False)
+        x.attach_grad()
+        with mx.autograd.record():
+            y = layer(x)
+            loss = y * y
+        loss.backward()
+        results.append([y.asnumpy(), x.grad.asnumpy()] + [p.grad(ctx).asnumpy() for p in layer.collect_params().values()])
+    assert (results[0][0] == 0).any() and (results[0][0] > 0).any()  # the ReLU cuts somewhere
+    for a, b in zip(*results):
+        assert np.array_equal(a, b)
+
+
+def test_conv_relu_not_fused_when_activation_has_hooks():
+    layer = nn.Conv2D(2, 3, activation="relu", in_channels=1)
+    layer.initialize()
+    seen = []
+    layer.act.register_forward_hook(lambda block, inputs, output: seen.append(output.shape))
+    y = layer(mx.nd.ones((1, 1, 4, 4)))
+    assert seen == [y.shape]
