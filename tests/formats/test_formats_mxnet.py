@@ -293,3 +293,20 @@ def test_zero_size_array_with_absurd_other_dim_is_a_format_error(tmp_path):
     path.write_bytes(head + record + struct.pack("<Q", 0))
     with pytest.raises(FormatError, match="absurdly large"):
         mxnet.load(str(path))
+
+
+@pytest.mark.parametrize("make", [
+    lambda r: r.standard_normal((1500, 1100)).astype(np.float32),            # contiguous, several 4 MB stages
+    lambda r: r.standard_normal((1100, 1500)).astype(np.float32).T,          # transposed: rows staged
+    lambda r: r.standard_normal((2, 2_400_000)).astype(np.float32)[:, ::2],  # rows larger than a stage
+    lambda r: r.integers(0, 2, (3000, 700)).astype(bool)[::-1],               # 1-byte dtype, reversed
+], ids=["contiguous", "transposed", "huge-rows", "bool-reversed"])
+def test_large_arrays_are_written_exactly(tmp_path, make):
+    """Large arrays go through a staging buffer: every layout must still write its C-order bytes."""
+    a = make(np.random.default_rng(0))
+    p = tmp_path / "big.params"
+    mxnet.save(p, {"a": a})
+    arrays, names = mxnet.load(p)
+    assert names == ["a"] and arrays[0].dtype == a.dtype
+    np.testing.assert_array_equal(arrays[0], a)
+    assert p.read_bytes() == mxnet.dumps({"a": np.ascontiguousarray(a)})
