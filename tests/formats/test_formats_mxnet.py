@@ -74,8 +74,9 @@ def test_bfloat16_values_and_mxnet_dtype(tmp_path):
     assert np.array_equal(a.astype(np.float32), x)
 
 
-def test_non_contiguous_big_endian_and_chunked_writes(tmp_path, monkeypatch):
-    monkeypatch.setattr(mxnet, "_CHUNK", 64)  # force the chunked path for non-contiguous arrays
+@pytest.mark.parametrize("stage", [256, 200])  # staged rows; rows (240 bytes) larger than a stage
+def test_non_contiguous_big_endian_and_chunked_writes(tmp_path, monkeypatch, stage):
+    monkeypatch.setattr(mxnet, "_BOUNCE", stage)  # force the staged paths on small arrays
     base = np.arange(600, dtype=np.float64).reshape(20, 30)
     items = {"t": base.T, "s": base[::3, ::-2], "f": np.asfortranarray(base), "be": base.astype(">f8"),
              "be_i": np.arange(5, dtype=">i4")}
