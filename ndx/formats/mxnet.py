@@ -473,7 +473,7 @@ def _bounce():
     the same bytes staged through a small ordinary buffer write in a steady ~100 ms.
     """
     buf = getattr(_bounce_cache, "buf", None)
-    if buf is None:
+    if buf is None or buf.size < _BOUNCE:
         buf = _bounce_cache.buf = np.frombuffer(_mmap.mmap(-1, _BOUNCE), dtype=np.uint8)
     return buf
 
