@@ -100,8 +100,11 @@ def _softmax_ce_fwd(xp, pred, label, axis):
 
 def _softmax_ce_bwd(xp, g, inputs, y, logp, axis):
     idx = _pick_index(xp, logp, inputs[1], axis, "clip")
+    shape = [1] * logp.ndim
+    shape[axis] = logp.shape[axis]
+    label = xp.arange(logp.shape[axis]).reshape(shape) == idx
     gx = xp.exp(logp) * g
-    xp.put_along_axis(gx, idx, xp.take_along_axis(gx, idx, axis=axis) - g, axis=axis)
+    gx -= label * g  # exactly e*g - g at the label, e*g (minus a zero) elsewhere
     return gx, None
 
 
