@@ -461,47 +461,42 @@ def _as_storable(a, where):
                       "bool); cast it first", **where, field="dtype")
 
 
-_BOUNCE = 4 << 20
-_bounce_cache = threading.local()
+_PIECE = 1 << 20
+_stage_cache = threading.local()
 
 
-def _bounce():
-    """A reused 4 MB staging buffer in plain (not transparent-huge-page) anonymous memory.
-
-    ``write()`` from a buffer backed by transparent huge pages, as numpy's large arrays are,
-    now and then runs several times slower in the kernel (256 MB: 90 ms usually, up to 600 ms);
-    the same bytes staged through a small ordinary buffer write in a steady ~100 ms.
-    """
-    buf = getattr(_bounce_cache, "buf", None)
-    if buf is None or buf.size < _BOUNCE:
-        buf = _bounce_cache.buf = np.frombuffer(_mmap.mmap(-1, _BOUNCE), dtype=np.uint8)
+def _stage():
+    """A reused ``_PIECE``-byte buffer for the C-order bytes of non-contiguous arrays."""
+    buf = getattr(_stage_cache, "buf", None)
+    if buf is None or buf.size < _PIECE:
+        buf = _stage_cache.buf = np.empty(_PIECE, dtype=np.uint8)
     return buf
 
 
 def _write_data(f, a):
-    """Write ``a``'s bytes in C order: small arrays directly, large ones staged through ``_bounce``."""
+    """Write ``a``'s bytes in C order, in ``write()`` calls of at most ``_PIECE`` bytes.
+
+    Large single writes now and then run several times slower in the kernel (a 256 MB ``write``:
+    usually 95 ms, often 300-600 ms on the development VM, where 1 MB pieces of the same bytes
+    take a steady 100 ms). Contiguous arrays are written straight from their memory; others are
+    staged row block by row block through a reused buffer.
+    """
     if a.size == 0:
         return
-    if a.nbytes <= _BOUNCE // 4:
-        f.write(np.ascontiguousarray(a).reshape(-1).view(np.uint8))
-        return
-    bounce = _bounce()
     if a.flags.c_contiguous:
-        src = a.reshape(-1).view(np.uint8)
-        for i in range(0, src.size, _BOUNCE):
-            part = bounce[:min(_BOUNCE, src.size - i)]
-            np.copyto(part, src[i:i + _BOUNCE])
-            f.write(part)
+        src = memoryview(a.reshape(-1).view(np.uint8))
+        for i in range(0, len(src), _PIECE):
+            f.write(src[i:i + _PIECE])
         return
     row = a[0].nbytes
-    if row > _BOUNCE:  # rows too big to stage: write each as its own contiguous copy
+    if row > _PIECE:  # rows too big to stage: write each as its own contiguous copy
         for i in range(a.shape[0]):
             _write_data(f, np.ascontiguousarray(a[i]))
         return
-    rows = _BOUNCE // row
+    stage, rows = _stage(), _PIECE // row
     for i in range(0, a.shape[0], rows):
         chunk = a[i:i + rows]
-        part = bounce[:chunk.nbytes]
+        part = stage[:chunk.nbytes]
         np.copyto(part.view(a.dtype).reshape(chunk.shape), chunk)
         f.write(part)
 

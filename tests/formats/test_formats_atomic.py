@@ -59,7 +59,7 @@ def test_exception_mid_save_keeps_old_file(tmp_path, monkeypatch, ext):
         raise OSError("disk full")
     monkeypatch.setattr(mxnet, "_write_data", fail)
     monkeypatch.setattr(safetensors_format, "save_file", fail)
-    monkeypatch.setattr(npz_format.npy, "write_array", fail)
+    monkeypatch.setattr(npz_format, "_write_npy", fail)
     with pytest.raises(OSError, match="disk full"):
         save_arrays(p, {"new": np.ones((256, 256), np.float32)})
     assert p.read_bytes() == before and _leftovers(tmp_path, p.name) == []
@@ -83,9 +83,9 @@ CHILD = textwrap.dedent("""
         if calls[0] == 4:
             f.flush()
             stall()
-    real_npy = npz_format.npy.write_array
-    def slow_npy(fp, a, **kw):
-        real_npy(fp, a, **kw)
+    real_npy = npz_format._write_npy
+    def slow_npy(fp, a):
+        real_npy(fp, a)
         calls[0] += 1
         if calls[0] == 4:
             stall()
@@ -96,7 +96,7 @@ CHILD = textwrap.dedent("""
             f.flush()
             stall()
     mxnet._write_data = slow_write
-    npz_format.npy.write_array = slow_npy
+    npz_format._write_npy = slow_npy
     safetensors_format.save_file = slow_st
     big = {{f"w{{i}}": np.full((1024, 1024), i, np.float32) for i in range(8)}}  # 32 MB
     save_arrays(sys.argv[1], big)

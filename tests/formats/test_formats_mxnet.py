@@ -76,7 +76,7 @@ def test_bfloat16_values_and_mxnet_dtype(tmp_path):
 
 @pytest.mark.parametrize("stage", [256, 200])  # staged rows; rows (240 bytes) larger than a stage
 def test_non_contiguous_big_endian_and_chunked_writes(tmp_path, monkeypatch, stage):
-    monkeypatch.setattr(mxnet, "_BOUNCE", stage)  # force the staged paths on small arrays
+    monkeypatch.setattr(mxnet, "_PIECE", stage)  # force the staged paths on small arrays
     base = np.arange(600, dtype=np.float64).reshape(20, 30)
     items = {"t": base.T, "s": base[::3, ::-2], "f": np.asfortranarray(base), "be": base.astype(">f8"),
              "be_i": np.arange(5, dtype=">i4")}
@@ -303,7 +303,8 @@ def test_zero_size_array_with_absurd_other_dim_is_a_format_error(tmp_path):
     lambda r: r.integers(0, 2, (3000, 700)).astype(bool)[::-1],               # 1-byte dtype, reversed
 ], ids=["contiguous", "transposed", "huge-rows", "bool-reversed"])
 def test_large_arrays_are_written_exactly(tmp_path, make):
-    """Large arrays go through a staging buffer: every layout must still write its C-order bytes."""
+    """Large arrays are written in 1 MB pieces (staged when not contiguous): every layout must still
+    write its C-order bytes."""
     a = make(np.random.default_rng(0))
     p = tmp_path / "big.params"
     mxnet.save(p, {"a": a})
