@@ -177,7 +177,7 @@ def _dtype(f, key, name, u16):
     return BFLOAT16 if (key in u16 and code == "U16") else _ST_DTYPES[code]
 
 
-def _data_blocks(f, name, stored, u16):
+def _data_blocks(f, name, u16):
     """Where each tensor's bytes are, from the package's parsed header: ``{key: (offset, shape,
     dtype)}``, or ``None``.
 
@@ -195,7 +195,7 @@ def _data_blocks(f, name, stored, u16):
         return None
     offset = 8 + int.from_bytes(head, "little")
     blocks = {}
-    for k in stored:
+    for k in f.offset_keys():
         sl = f.get_slice(k)
         code = sl.get_dtype()
         if code not in _ST_DTYPES:
@@ -223,7 +223,7 @@ def load(path, keys=None):
                 raise KeyError(f"{name}: no array named {missing[0]!r} in the file")
             wanted = set(keys)
             order = [k for k in order if k in wanted]
-        blocks = _data_blocks(f, name, list(f.offset_keys()) if hasattr(f, "offset_keys") else (), u16)
+        blocks = _data_blocks(f, name, u16)
         if blocks is not None:
             wanted = [Block(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
             with open(name, "rb") as raw:
