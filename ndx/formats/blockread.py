@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-__all__ = ["Block", "read_blocks"]
+__all__ = ["Extent", "read_blocks"]
 
 #: Below this many bytes in total, one thread does it all (thread start-up would dominate).
 PARALLEL_MIN_BYTES = 16 << 20
@@ -21,7 +21,7 @@ _PIECE = 32 << 20
 _MAX_THREADS = 4
 
 
-class Block:
+class Extent:
     """``nbytes`` bytes at file ``offset`` go into ``dest`` (a writable, C-contiguous ndarray)."""
 
     __slots__ = ("dest", "offset", "tag")
@@ -33,7 +33,7 @@ class Block:
 class ShortRead(Exception):
     """The file ended before a block was filled (it is shorter than its header says, or shrank)."""
 
-    def __init__(self, block: Block, got: int):
+    def __init__(self, block: Extent, got: int):
         super().__init__(block, got)
         self.block, self.got = block, got
 

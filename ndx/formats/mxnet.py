@@ -25,7 +25,7 @@ import ml_dtypes
 import numpy as np
 
 from .atomic import atomic_write
-from .blockread import Block, ShortRead, read_blocks
+from .blockread import Extent, ShortRead, read_blocks
 from .errors import FormatError
 from .info import ArrayInfo, AuxInfo, FileInfo
 
@@ -353,7 +353,7 @@ def _read_block(src, offset, nbytes, shape, dtype, view, pending):
                             offset=offset).reshape(shape)
         return arr if view else arr.copy()
     arr = np.empty(shape, dtype=dtype)
-    pending.append(Block(arr, offset, src.record))
+    pending.append(Extent(arr, offset, src.record))
     return arr
 
 

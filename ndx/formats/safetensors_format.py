@@ -28,7 +28,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save_file
 
 from .atomic import atomic_path
-from .blockread import Block, ShortRead, read_blocks
+from .blockread import Extent, ShortRead, read_blocks
 from .errors import FormatError
 from .info import ArrayInfo, FileInfo
 
@@ -225,7 +225,7 @@ def load(path, keys=None):
             order = [k for k in order if k in wanted]
         blocks = _data_blocks(f, name, u16)
         if blocks is not None:
-            wanted = [Block(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
+            wanted = [Extent(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
             with open(name, "rb") as raw:
                 try:
                     read_blocks(raw, wanted)

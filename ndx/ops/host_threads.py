@@ -77,8 +77,12 @@ def _pool():
     return pool
 
 
-def _forget_pool():  # a forked child has none of the parent's threads
+def _forget_pool():
+    """In a forked child: none of the parent's threads exist, and the BLAS gets its threads back if
+    the fork happened while parts were running."""
     _state["pool"] = None
+    if _state["active"] and _state["blas"]:
+        _state["blas"].set_num_threads(_state["saved"])
     _state["active"] = 0
 
 

@@ -56,13 +56,13 @@ def test_read_blocks_fills_and_detects_short_file(tmp_path, tiny_pieces):
     data = np.arange(10000, dtype=np.uint8)
     p = tmp_path / "raw.bin"
     data.tofile(p)
-    blocks = [blockread.Block(np.empty(3000, np.uint8), 100, "x"),
-              blockread.Block(np.empty(2500, np.uint8), 7000, "y")]
+    blocks = [blockread.Extent(np.empty(3000, np.uint8), 100, "x"),
+              blockread.Extent(np.empty(2500, np.uint8), 7000, "y")]
     with open(p, "rb") as f:
         blockread.read_blocks(f, blocks)
     np.testing.assert_array_equal(blocks[0].dest, data[100:3100])
     np.testing.assert_array_equal(blocks[1].dest, data[7000:9500])
-    past_end = blockread.Block(np.empty(2500, np.uint8), 8000, "z")
+    past_end = blockread.Extent(np.empty(2500, np.uint8), 8000, "z")
     with open(p, "rb") as f, pytest.raises(blockread.ShortRead) as e:
         blockread.read_blocks(f, [past_end])
     assert e.value.block is past_end and e.value.got == 2000

@@ -73,3 +73,19 @@ def test_small_or_non_numpy_work_stays_on_one_part():
     assert host_threads.batch_parts(np, 1, 10**12) is None       # one sample
     assert host_threads.batch_parts(object(), 64, 10**12) is None  # not numpy
     assert host_threads.run_parts(lambda b: b, None) == [slice(None)]
+
+
+def test_forked_child_gets_blas_threads_back(monkeypatch):
+    """A fork while parts run leaves the child without the pool threads and with a 1-thread BLAS:
+    the at-fork hook restores the count and forgets the pool."""
+    calls = []
+
+    class FakeBlas:
+        def set_num_threads(self, n):
+            calls.append(n)
+    monkeypatch.setitem(host_threads._state, "blas", FakeBlas())
+    monkeypatch.setitem(host_threads._state, "active", 2)
+    monkeypatch.setitem(host_threads._state, "saved", 4)
+    monkeypatch.setitem(host_threads._state, "pool", object())
+    host_threads._forget_pool()
+    assert calls == [4] and host_threads._state["active"] == 0 and host_threads._state["pool"] is None
