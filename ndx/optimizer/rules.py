@@ -13,6 +13,16 @@ from .optimizer import Optimizer, register
 __all__ = ["SGD", "NAG", "Signum", "Adam", "AdamW", "AdaGrad", "RMSProp", "AdaDelta"]
 
 
+def _kernel_scalars(dtype, *values):
+    """Hyper-parameters as MXNet's update kernels see them: float32, then the weight's dtype."""
+    return tuple(dtype.type(np.float32(v)) for v in values)
+
+
+def _one_minus(dtype, value):
+    """``1.f - value`` computed in float32, as the kernels do, then in the weight's dtype."""
+    return dtype.type(np.float32(1) - np.float32(value))
+
+
 def _zeros(weight):
     xp = weight._ctx.backend.xp
     return _wrap(xp.zeros_like(weight._data), weight._ctx)
@@ -141,13 +151,17 @@ class Adam(Optimizer):
         t = self._index_update_count[index]
         lr *= math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         w = weight._data
-        g = grad._data * self.rescale_grad + wd * w
+        # MXNet's kernel, bit for bit: float32 scalars, 1 - beta in float32, (1-beta2)*G*G left to right
+        lr, wd, r, b1, b2, eps = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.beta1,
+                                                 self.beta2, self.epsilon)
+        g = grad._data * r + wd * w
         if self.clip_gradient is not None:
-            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+            c = _kernel_scalars(w.dtype, self.clip_gradient)[0]
+            g = xp.clip(g, -c, c)
         m, v = state[0]._data, state[1]._data
-        m[...] = self.beta1 * m + (1.0 - self.beta1) * g
-        v[...] = self.beta2 * v + (1.0 - self.beta2) * g * g
-        w -= lr * m / (xp.sqrt(v) + self.epsilon)
+        m[...] = b1 * m + _one_minus(w.dtype, self.beta1) * g
+        v[...] = b2 * v + _one_minus(w.dtype, self.beta2) * g * g
+        w -= lr * m / (xp.sqrt(v) + eps)
 
 
 @register
@@ -226,17 +240,24 @@ class RMSProp(Optimizer):
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
         w = weight._data
-        g = grad._data * self.rescale_grad + wd * w
+        # MXNet's kernels, bit for bit: float32 scalars, 1 - gamma1 in float32; the plain form squares
+        # G before scaling it, the centered one scales left to right
+        lr, wd, r, g1, g2, eps = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.gamma1,
+                                                 self.gamma2, self.epsilon)
+        g = grad._data * r + wd * w
         if self.clip_gradient is not None:
-            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+            c = _kernel_scalars(w.dtype, self.clip_gradient)[0]
+            g = xp.clip(g, -c, c)
         n = state[0]._data
-        n[...] = (1.0 - self.gamma1) * g * g + self.gamma1 * n
+        om = _one_minus(w.dtype, self.gamma1)
         if not self.centered:
-            w -= lr * g / xp.sqrt(n + self.epsilon)
+            n[...] = om * (g * g) + g1 * n
+            w -= lr * (g / xp.sqrt(n + eps))
         else:
+            n[...] = om * g * g + g1 * n
             gm, d = state[1]._data, state[2]._data
-            gm[...] = (1.0 - self.gamma1) * g + self.gamma1 * gm
-            d[...] = self.gamma2 * d - lr * g / xp.sqrt(n - gm * gm + self.epsilon)
+            gm[...] = om * g + g1 * gm
+            d[...] = g2 * d - lr * g / xp.sqrt(n - gm * gm + eps)
             w += d
         if self.clip_weights:
             w[...] = xp.clip(w, -self.clip_weights, self.clip_weights)

@@ -26,17 +26,23 @@ def test_three_steps_match_mxnet(ctx, key, name, kwargs):
     assert opt.num_update == 3
 
 
-SGD_BITS = {"wd": ("float32", dict(wd=0.001)), "nowd": ("float32", dict(wd=0.0)),
-            "wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
-            "float64": ("float64", dict(wd=0.001)), "momentum": ("float32", dict(wd=0.001, momentum=0.9))}
+UPDATE_BITS = {"sgd:wd": ("float32", dict(wd=0.001)), "sgd:nowd": ("float32", dict(wd=0.0)),
+               "sgd:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
+               "sgd:float64": ("float64", dict(wd=0.001)),
+               "sgd:momentum": ("float32", dict(wd=0.001, momentum=0.9)),
+               "adam:wd": ("float32", dict(wd=0.001)),
+               "adam:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
+               "rmsprop:wd": ("float32", dict(wd=0.001)),
+               "rmsprop:centered": ("float32", dict(wd=0.001, centered=True))}
 
 
-@pytest.mark.parametrize("case", sorted(SGD_BITS))
-def test_sgd_matches_mxnet_bit_for_bit(ctx, case):
-    """Plain SGD is the most used update: three steps on 1000 elements equal MXNet's to the last bit."""
-    ref = np.load(DATA / "sgd_bits.npz")
-    dtype, kwargs = SGD_BITS[case]
-    opt = mx.optimizer.SGD(learning_rate=0.037, rescale_grad=1 / 128., **kwargs)
+@pytest.mark.parametrize("case", sorted(UPDATE_BITS))
+def test_updates_match_mxnet_bit_for_bit(ctx, case):
+    """SGD, Adam and RMSProp: three steps on 1000 elements equal MXNet's to the last bit (float32
+    hyper-parameters, MXNet's order of operations)."""
+    ref = np.load(DATA / "update_bits.npz")
+    dtype, kwargs = UPDATE_BITS[case]
+    opt = mx.optimizer.create(case.split(":")[0], learning_rate=0.037, rescale_grad=1 / 128., **kwargs)
     w = mx.nd.array(ref["w0"], ctx=ctx, dtype=dtype)
     state = opt.create_state(0, w)
     for step in range(3):
