@@ -94,11 +94,13 @@ class NAG(Optimizer):
         if state is None:
             w[...] = (1.0 - lr * wd) * w - lr * g
             return
-        mu = self.momentum
+        # MXNet's kernel, bit for bit (float32 scalars): m0 = mu*m; w = w - m0 + (mu+1)*(m0 - lr*(G + wd*w));
+        # then m = m0 - lr*(G + wd*w) with the updated w (the kernel writes w in place first)
+        lr, wd, mu = _kernel_scalars(w.dtype, lr, wd, self.momentum)
         m = state._data
-        m[...] = mu * m
-        w[...] = w + mu * m - ((1.0 + mu) * lr) * (g + wd * w)
-        m[...] = m - lr * (g + wd * w)
+        m *= mu
+        w[...] = w - m + (mu + w.dtype.type(1)) * (m - lr * (g + wd * w))
+        m -= lr * (g + wd * w)
 
 
 @register

@@ -33,12 +33,16 @@ UPDATE_BITS = {"sgd:wd": ("float32", dict(wd=0.001)), "sgd:nowd": ("float32", di
                "adam:wd": ("float32", dict(wd=0.001)),
                "adam:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
                "rmsprop:wd": ("float32", dict(wd=0.001)),
-               "rmsprop:centered": ("float32", dict(wd=0.001, centered=True))}
+               "rmsprop:centered": ("float32", dict(wd=0.001, centered=True)),
+               "nag:momentum": ("float32", dict(wd=0.001, momentum=0.9)),
+               "nag:momentum_clip": ("float32", dict(wd=0.001, momentum=0.9, clip_gradient=0.005)),
+               "adagrad:wd": ("float32", dict(wd=0.001)), "adadelta:wd": ("float32", dict(wd=0.001)),
+               "signum:momentum": ("float32", dict(wd=0.001, momentum=0.9))}
 
 
 @pytest.mark.parametrize("case", sorted(UPDATE_BITS))
 def test_updates_match_mxnet_bit_for_bit(ctx, case):
-    """SGD, Adam and RMSProp: three steps on 1000 elements equal MXNet's to the last bit (float32
+    """SGD, NAG, Adam, RMSProp, AdaGrad, AdaDelta, Signum: three steps on 1000 elements equal MXNet's to the last bit (float32
     hyper-parameters, MXNet's order of operations)."""
     ref = np.load(DATA / "update_bits.npz")
     dtype, kwargs = UPDATE_BITS[case]

@@ -1,4 +1,4 @@
-"""MXNet 1.9.1's SGD, Adam and RMSProp updates bit for bit: three steps on 1000-element weights
+"""MXNet 1.9.1's SGD, NAG, Adam, RMSProp, AdaGrad, AdaDelta and Signum updates bit for bit: three steps on 1000-element weights
 (with and without weight decay and clipping; float64 for SGD), enough elements for every rounding
 difference of a reordered formula or a differently rounded scalar to show.
 Writes tests/data/training/update_bits.npz: "<optimizer>:<case>/step<i>".
@@ -24,6 +24,11 @@ CASES = {  # "<optimizer>:<case>": (dtype, keyword arguments)
     "adam:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
     "rmsprop:wd": ("float32", dict(wd=0.001)),
     "rmsprop:centered": ("float32", dict(wd=0.001, centered=True)),
+    "nag:momentum": ("float32", dict(wd=0.001, momentum=0.9)),
+    "nag:momentum_clip": ("float32", dict(wd=0.001, momentum=0.9, clip_gradient=0.005)),
+    "adagrad:wd": ("float32", dict(wd=0.001)),
+    "adadelta:wd": ("float32", dict(wd=0.001)),
+    "signum:momentum": ("float32", dict(wd=0.001, momentum=0.9)),
 }
 
 r = C.rng(77)
