@@ -53,9 +53,13 @@ def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flat
     if wshape != (units, in_units):
         raise MXNetError(f"MXNetError: Shape inconsistent, Provided = {_shape_str(wshape)}, "
                          f"inferred shape=({units},{in_units})")
+    attrs = {"flatten": flatten}
+    act = kwargs.pop("_fused_act", None)  # ndx-internal: Gluon's Dense fuses its ReLU
+    if act is not None:
+        attrs["act"] = act
     if no_bias or bias is None:
-        return _out(invoke(NB.fully_connected, (data, weight), {"flatten": flatten}), out)
-    return _out(invoke(NB.fully_connected, (data, weight, bias), {"flatten": flatten}), out)
+        return _out(invoke(NB.fully_connected, (data, weight), attrs), out)
+    return _out(invoke(NB.fully_connected, (data, weight, bias), attrs), out)
 
 
 # ----------------------------------------------------------------------------- conv, pooling, norm, activations

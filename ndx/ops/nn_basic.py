@@ -9,16 +9,23 @@ from .op import Op
 
 # ----------------------------------------------------------------------------- FullyConnected
 
-def _fc_fwd(xp, x, w, b=None, flatten=True):
-    """``y = x @ w.T (+ b)``; ``flatten`` folds all but the first axis of ``x`` into the input units."""
+def _fc_fwd(xp, x, w, b=None, flatten=True, act=None):
+    """``y = x @ w.T (+ b)``; ``flatten`` folds all but the first axis of ``x`` into the input units.
+
+    ``act="relu"`` (Gluon's ``Dense(..., activation='relu')``, imperative) applies the ReLU in place.
+    """
     x2 = x.reshape(x.shape[0], -1) if flatten else x
     y = x2 @ w.T
     if b is not None:
         y += b
+    if act == "relu":
+        xp.maximum(y, 0, out=y)
     return y
 
 
-def _fc_bwd(xp, g, inputs, y, saved, flatten=True, needs=(True, True, True)):
+def _fc_bwd(xp, g, inputs, y, saved, flatten=True, act=None, needs=(True, True, True)):
+    if act == "relu":
+        g = g * (y > 0)
     x, w = inputs[0], inputs[1]
     x2 = x.reshape(-1, w.shape[1]) if (flatten or x.ndim != 2) else x
     g2 = g.reshape(-1, w.shape[0])

@@ -88,3 +88,33 @@ def test_sequential_container(ctx):
     hs.add(nn.Dense(3, in_units=2))
     sub = hs[0:1]
     assert type(sub) is nn.HybridSequential and sub.prefix == hs.prefix and sub[0] is hs[0]
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda: nn.Dense(7, activation="relu", in_units=5), (6, 5)),
+    (lambda: nn.Dense(4, activation="relu", in_units=12), (3, 3, 4)),              # flatten
+    (lambda: nn.Dense(4, activation="relu", flatten=False, in_units=4), (2, 3, 4)),
+    (lambda: nn.Dense(3, activation="relu", use_bias=False, in_units=5), (4, 5)),
+])
+def test_dense_relu_fused_matches_separate_ops(ctx, monkeypatch, make, shape):
+    """Dense with activation='relu' runs one fused op imperatively; output and every gradient equal
+    the FullyConnected + Activation pair (what MXNet and a hybridized net run) bit for bit."""
+    import ndx.gluon.nn.basic_layers as BL
+    mx.random.seed(5)
+    layer = make()
+    layer.initialize(ctx=ctx)
+    x = mx.nd.array(np.random.default_rng(6).standard_normal(shape), ctx=ctx)
+    assert BL.fusable_relu(layer.act, mx.nd)
+    results = []
+    for fused in (True, False):
+        if not fused:
+            monkeypatch.setattr(BL, "fusable_relu", lambda act, F: False)
+        x.attach_grad()
+        with mx.autograd.record():
+            y = layer(x)
+            loss = y * y
+        loss.backward()
+        results.append([y.asnumpy(), x.grad.asnumpy()] + [p.grad(ctx).asnumpy() for p in layer.collect_params().values()])
+    assert (results[0][0] == 0).any() and (results[0][0] > 0).any()
+    for a, b in zip(*results):
+        assert np.array_equal(a, b)

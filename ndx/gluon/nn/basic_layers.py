@@ -59,6 +59,13 @@ class HybridSequential(_SequentialMixin, HybridBlock):
         return x
 
 
+def fusable_relu(act, F):
+    """Whether a layer's own ReLU ``act`` may run inside its op: imperative (``F`` is ``nd``), a
+    plain ``Activation('relu')``, and no hooks on it that would expect it to be called."""
+    return (act is not None and F is _nd and type(act) is Activation and act._act_type == "relu"
+            and not act._forward_hooks and not act._forward_pre_hooks)
+
+
 class Dense(HybridBlock):
     """Fully connected layer ``y = act(x @ weight.T + bias)``; ``weight`` is ``(units, in_units)``.
 
@@ -90,6 +97,9 @@ class Dense(HybridBlock):
         self._set_shape(self.weight, (self._units, in_units))
 
     def hybrid_forward(self, F, x, weight, bias=None):
+        if fusable_relu(self.act, F):  # one op, one output buffer; same values and gradients
+            return F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
+                                    flatten=self._flatten, name="fwd", _fused_act="relu")
         out = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
                                flatten=self._flatten, name="fwd")
         if self.act is not None:

@@ -7,10 +7,9 @@ dims 1 and 0, exactly as MXNet does (so NHWC and transposed convolutions print o
 import numbers
 
 from ...base import MXNetError
-from ... import ndarray as _nd
 from ...ndarray.nn_layer_ops import _check_kernel_fits
 from ..block import HybridBlock
-from .basic_layers import Activation
+from .basic_layers import Activation, fusable_relu
 
 __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
            "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
@@ -74,11 +73,8 @@ class _Conv(HybridBlock):
         return "conv"
 
     def _fusable_relu(self, F):
-        """Imperative Convolution + ReLU run fused, unless the activation block has hooks to call."""
-        act = self.act
-        return (act is not None and F is _nd and self._op_name == "Convolution"
-                and type(act) is Activation and act._act_type == "relu"
-                and not act._forward_hooks and not act._forward_pre_hooks)
+        """Imperative Convolution + ReLU run fused (see ``basic_layers.fusable_relu``)."""
+        return self._op_name == "Convolution" and fusable_relu(self.act, F)
 
     def hybrid_forward(self, F, x, weight, bias=None):
         op = getattr(F, self._op_name)
