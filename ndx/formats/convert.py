@@ -27,6 +27,7 @@ from numpy.lib import format as npy
 
 from . import detect_format, format_for_save, mxnet, npz_format, safetensors_format
 from .atomic import atomic_path, atomic_write
+from .blockwrite import write_c_order
 from .errors import FormatError
 from .info import ArrayInfo
 
@@ -496,7 +497,7 @@ def _write_mxnet(path, src, items, as_list, bar):
                 head, payloads = records[0]
                 f.write(head)
                 for p in payloads:
-                    mxnet._write_data(f, p)
+                    write_c_order(f, p)
             else:
                 f.write(head)
                 for chunk in _chunks(a, it.dtype):

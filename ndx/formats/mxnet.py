@@ -17,7 +17,6 @@ import math
 import mmap as _mmap
 import os
 import struct
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .blockread import Extent, ShortRead, read_blocks
+from .blockwrite import write_c_order as _write_data
 from .errors import FormatError
 from .info import ArrayInfo, AuxInfo, FileInfo
 
@@ -459,46 +459,6 @@ def _as_storable(a, where):
     raise FormatError(f"dtype {_dtype_name(dt)} cannot be saved in the MXNet format (MXNet 1.9.1 "
                       "reads only float32, float64, float16, bfloat16, uint8, int8, int32, int64 and "
                       "bool); cast it first", **where, field="dtype")
-
-
-_PIECE = 1 << 20
-_stage_cache = threading.local()
-
-
-def _stage():
-    """A reused ``_PIECE``-byte buffer for the C-order bytes of non-contiguous arrays."""
-    buf = getattr(_stage_cache, "buf", None)
-    if buf is None or buf.size < _PIECE:
-        buf = _stage_cache.buf = np.empty(_PIECE, dtype=np.uint8)
-    return buf
-
-
-def _write_data(f, a):
-    """Write ``a``'s bytes in C order, in ``write()`` calls of at most ``_PIECE`` bytes.
-
-    Large single writes now and then run several times slower in the kernel (a 256 MB ``write``:
-    usually 95 ms, often 300-600 ms on the development VM, where 1 MB pieces of the same bytes
-    take a steady 100 ms). Contiguous arrays are written straight from their memory; others are
-    staged row block by row block through a reused buffer.
-    """
-    if a.size == 0:
-        return
-    if a.flags.c_contiguous:
-        src = memoryview(a.reshape(-1).view(np.uint8))
-        for i in range(0, len(src), _PIECE):
-            f.write(src[i:i + _PIECE])
-        return
-    row = a[0].nbytes
-    if row > _PIECE:  # rows too big to stage: write each as its own contiguous copy
-        for i in range(a.shape[0]):
-            _write_data(f, np.ascontiguousarray(a[i]))
-        return
-    stage, rows = _stage(), _PIECE // row
-    for i in range(0, a.shape[0], rows):
-        chunk = a[i:i + rows]
-        part = stage[:chunk.nbytes]
-        np.copyto(part.view(a.dtype).reshape(chunk.shape), chunk)
-        f.write(part)
 
 
 def _prepare(arrays, names, np_shape, contexts, filename):

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from .atomic import atomic_write
+from .blockwrite import write_c_order
 from .errors import FormatError
 from .info import ArrayInfo, FileInfo
 
@@ -77,26 +78,18 @@ def save(path, data, *, metadata=None) -> None:
                     _write_npy(member, a)
 
 
-_PIECE = 1 << 20
-
-
 def _write_npy(f, a):
-    """``.npy`` bytes of ``a`` (C order), the data in 1 MB pieces straight from the array's memory.
-
-    ``numpy.lib.format.write_array`` copies 16 MB chunks into fresh ``bytes`` for a zip member;
-    pieces of the array itself skip that copy, and small ``write()`` calls avoid the kernel's
-    occasional slow path for very large ones (see ``mxnet._write_data``).
-    """
+    """``.npy`` bytes of ``a`` (C order), the data written by ``write_c_order`` straight from the
+    array's memory (``numpy.lib.format.write_array`` copies 16 MB chunks into fresh ``bytes`` for a
+    zip member, and writes them whole)."""
     if not a.flags.c_contiguous:
-        a = a.copy(order="C")  # (0-d arrays stay 0-d, unlike np.ascontiguousarray)
+        a = a.copy(order="C")  # the header says C order (0-d arrays stay 0-d, unlike np.ascontiguousarray)
     header = npy.header_data_from_array_1_0(a)
     try:
         npy.write_array_header_1_0(f, header)
     except ValueError:  # a header too large for version 1.0 (huge structured dtypes)
         npy.write_array_header_2_0(f, header)
-    data = memoryview(a.reshape(-1).view(np.uint8)) if a.size else b""
-    for i in range(0, len(data), _PIECE):
-        f.write(data[i:i + _PIECE])
+    write_c_order(f, a)
 
 
 def _member_header(zf, member, name, key):

@@ -177,20 +177,19 @@ def _dtype(f, key, name, u16):
     return BFLOAT16 if (key in u16 and code == "U16") else _ST_DTYPES[code]
 
 
-def _data_blocks(f, name, u16):
+def _data_blocks(f, raw, name, u16):
     """Where each tensor's bytes are, from the package's parsed header: ``{key: (offset, shape,
     dtype)}``, or ``None``.
 
     The package has already checked that the tensors tile the data section back to back in
     ``offset_keys()`` order; the section starts after the 8-byte header length and the header.
     ``None`` (the caller then uses ``get_tensor``) when the package is too old to list keys in
-    offset order or the sizes do not add up to the file's.
+    offset order or the sizes do not add up to the file's. ``raw`` is the file opened for reading.
     """
     if not hasattr(f, "offset_keys") or not hasattr(os, "preadv"):
         return None
-    with open(name, "rb") as raw:
-        head = raw.read(8)
-        size = os.fstat(raw.fileno()).st_size
+    head = os.pread(raw.fileno(), 8, 0)
+    size = os.fstat(raw.fileno()).st_size
     if len(head) != 8:
         return None
     offset = 8 + int.from_bytes(head, "little")
@@ -223,17 +222,17 @@ def load(path, keys=None):
                 raise KeyError(f"{name}: no array named {missing[0]!r} in the file")
             wanted = set(keys)
             order = [k for k in order if k in wanted]
-        blocks = _data_blocks(f, name, u16)
-        if blocks is not None:
-            wanted = [Extent(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
-            with open(name, "rb") as raw:
+        with open(name, "rb") as raw:
+            blocks = _data_blocks(f, raw, name, u16)
+            if blocks is not None:
+                wanted = [Extent(np.empty(blocks[k][1], blocks[k][2]), blocks[k][0], k) for k in order]
                 try:
                     read_blocks(raw, wanted)
                 except ShortRead as e:
                     raise FormatError(f"truncated: data needs {e.block.dest.nbytes} bytes, read {e.got}",
                                       filename=name, key=e.block.tag, field="data",
                                       offset=e.block.offset) from None
-            return [b.dest for b in wanted], (None if container == "list" else order)
+                return [b.dest for b in wanted], (None if container == "list" else order)
         arrays = []
         for k in order:
             try:

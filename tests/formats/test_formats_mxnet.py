@@ -9,7 +9,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from ndx.formats import FormatError, SparseArray, mxnet
+from ndx.formats import FormatError, SparseArray, blockwrite, mxnet
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 WRITABLE = ["float32", "float64", "float16", "uint8", "int8", "int32", "int64", "bool", BF16]
@@ -76,7 +76,7 @@ def test_bfloat16_values_and_mxnet_dtype(tmp_path):
 
 @pytest.mark.parametrize("stage", [256, 200])  # staged rows; rows (240 bytes) larger than a stage
 def test_non_contiguous_big_endian_and_chunked_writes(tmp_path, monkeypatch, stage):
-    monkeypatch.setattr(mxnet, "_PIECE", stage)  # force the staged paths on small arrays
+    monkeypatch.setattr(blockwrite, "_PIECE", stage)  # force the staged paths on small arrays
     base = np.arange(600, dtype=np.float64).reshape(20, 30)
     items = {"t": base.T, "s": base[::3, ::-2], "f": np.asfortranarray(base), "be": base.astype(">f8"),
              "be_i": np.arange(5, dtype=">i4")}
