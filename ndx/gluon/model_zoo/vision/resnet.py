@@ -16,109 +16,93 @@ def _conv3x3(channels, stride, in_channels):
     return nn.Conv2D(channels, kernel_size=3, strides=stride, padding=1, use_bias=False, in_channels=in_channels)
 
 
-class BasicBlockV1(HybridBlock):
+class _BlockV1(HybridBlock):
+    """A V1 residual block: ``body`` (from ``_body_layers``), a 1x1 conv + BatchNorm shortcut when
+    ``downsample``, ReLU after the sum. The body's layers are made before the shortcut's, as in MXNet,
+    so their names come first."""
+
+    def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        self.body = nn.HybridSequential(prefix="")
+        for layer in self._body_layers(channels, stride, in_channels):
+            self.body.add(layer)
+        if downsample:
+            self.downsample = nn.HybridSequential(prefix="")
+            self.downsample.add(nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
+                                          in_channels=in_channels))
+            self.downsample.add(nn.BatchNorm())
+        else:
+            self.downsample = None
+
+    def _body_layers(self, channels, stride, in_channels):
+        raise NotImplementedError
+
+    def hybrid_forward(self, F, x):
+        residual = self.downsample(x) if self.downsample else x
+        return F.Activation(self.body(x) + residual, act_type="relu")
+
+
+class BasicBlockV1(_BlockV1):
     """Two 3x3 convolutions with BatchNorm; ReLU after the residual sum (ResNet-18/34)."""
 
-    def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
-        super().__init__(**kwargs)
-        self.body = nn.HybridSequential(prefix="")
-        self.body.add(_conv3x3(channels, stride, in_channels))
-        self.body.add(nn.BatchNorm())
-        self.body.add(nn.Activation("relu"))
-        self.body.add(_conv3x3(channels, 1, channels))
-        self.body.add(nn.BatchNorm())
-        if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
-                                          in_channels=in_channels))
-            self.downsample.add(nn.BatchNorm())
-        else:
-            self.downsample = None
-
-    def hybrid_forward(self, F, x):
-        residual = self.downsample(x) if self.downsample else x
-        return F.Activation(self.body(x) + residual, act_type="relu")
+    def _body_layers(self, channels, stride, in_channels):
+        return [_conv3x3(channels, stride, in_channels), nn.BatchNorm(), nn.Activation("relu"),
+                _conv3x3(channels, 1, channels), nn.BatchNorm()]
 
 
-class BottleneckV1(HybridBlock):
+class BottleneckV1(_BlockV1):
     """1x1 (stride) -> 3x3 -> 1x1 convolutions with BatchNorm, 4x channel expansion (ResNet-50+)."""
 
+    def _body_layers(self, channels, stride, in_channels):
+        return [nn.Conv2D(channels // 4, kernel_size=1, strides=stride), nn.BatchNorm(), nn.Activation("relu"),
+                _conv3x3(channels // 4, 1, channels // 4), nn.BatchNorm(), nn.Activation("relu"),
+                nn.Conv2D(channels, kernel_size=1, strides=1), nn.BatchNorm()]
+
+
+class _BlockV2(HybridBlock):
+    """A V2 (pre-activation) residual block: BN-ReLU-conv pairs ``bn1, conv1, bn2, conv2, ...`` (from
+    ``_pairs``), then a 1x1 conv shortcut when ``downsample``, taken after the first BN-ReLU."""
+
     def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
         super().__init__(**kwargs)
-        self.body = nn.HybridSequential(prefix="")
-        self.body.add(nn.Conv2D(channels // 4, kernel_size=1, strides=stride))
-        self.body.add(nn.BatchNorm())
-        self.body.add(nn.Activation("relu"))
-        self.body.add(_conv3x3(channels // 4, 1, channels // 4))
-        self.body.add(nn.BatchNorm())
-        self.body.add(nn.Activation("relu"))
-        self.body.add(nn.Conv2D(channels, kernel_size=1, strides=1))
-        self.body.add(nn.BatchNorm())
+        pairs = self._pairs(channels, stride, in_channels)
+        for i, (bn, conv) in enumerate(pairs, 1):
+            setattr(self, "bn%d" % i, bn)
+            setattr(self, "conv%d" % i, conv)
+        self._num_pairs = len(pairs)
         if downsample:
-            self.downsample = nn.HybridSequential(prefix="")
-            self.downsample.add(nn.Conv2D(channels, kernel_size=1, strides=stride, use_bias=False,
-                                          in_channels=in_channels))
-            self.downsample.add(nn.BatchNorm())
+            self.downsample = nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
         else:
             self.downsample = None
 
+    def _pairs(self, channels, stride, in_channels):
+        raise NotImplementedError
+
     def hybrid_forward(self, F, x):
-        residual = self.downsample(x) if self.downsample else x
-        return F.Activation(self.body(x) + residual, act_type="relu")
+        residual = x
+        for i in range(1, self._num_pairs + 1):
+            x = F.Activation(getattr(self, "bn%d" % i)(x), act_type="relu")
+            if i == 1 and self.downsample:
+                residual = self.downsample(x)
+            x = getattr(self, "conv%d" % i)(x)
+        return x + residual
 
 
-class BasicBlockV2(HybridBlock):
+class BasicBlockV2(_BlockV2):
     """Pre-activation basic block: BN-ReLU-conv3x3 twice; the shortcut is taken after the first BN-ReLU."""
 
-    def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
-        super().__init__(**kwargs)
-        self.bn1 = nn.BatchNorm()
-        self.conv1 = _conv3x3(channels, stride, in_channels)
-        self.bn2 = nn.BatchNorm()
-        self.conv2 = _conv3x3(channels, 1, channels)
-        if downsample:
-            self.downsample = nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
-        else:
-            self.downsample = None
-
-    def hybrid_forward(self, F, x):
-        residual = x
-        x = F.Activation(self.bn1(x), act_type="relu")
-        if self.downsample:
-            residual = self.downsample(x)
-        x = self.conv1(x)
-        x = F.Activation(self.bn2(x), act_type="relu")
-        x = self.conv2(x)
-        return x + residual
+    def _pairs(self, channels, stride, in_channels):
+        return [(nn.BatchNorm(), _conv3x3(channels, stride, in_channels)),
+                (nn.BatchNorm(), _conv3x3(channels, 1, channels))]
 
 
-class BottleneckV2(HybridBlock):
+class BottleneckV2(_BlockV2):
     """Pre-activation bottleneck: BN-ReLU before each of the 1x1, 3x3 (stride) and 1x1 convolutions."""
 
-    def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
-        super().__init__(**kwargs)
-        self.bn1 = nn.BatchNorm()
-        self.conv1 = nn.Conv2D(channels // 4, kernel_size=1, strides=1, use_bias=False)
-        self.bn2 = nn.BatchNorm()
-        self.conv2 = _conv3x3(channels // 4, stride, channels // 4)
-        self.bn3 = nn.BatchNorm()
-        self.conv3 = nn.Conv2D(channels, kernel_size=1, strides=1, use_bias=False)
-        if downsample:
-            self.downsample = nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
-        else:
-            self.downsample = None
-
-    def hybrid_forward(self, F, x):
-        residual = x
-        x = F.Activation(self.bn1(x), act_type="relu")
-        if self.downsample:
-            residual = self.downsample(x)
-        x = self.conv1(x)
-        x = F.Activation(self.bn2(x), act_type="relu")
-        x = self.conv2(x)
-        x = F.Activation(self.bn3(x), act_type="relu")
-        x = self.conv3(x)
-        return x + residual
+    def _pairs(self, channels, stride, in_channels):
+        return [(nn.BatchNorm(), nn.Conv2D(channels // 4, kernel_size=1, strides=1, use_bias=False)),
+                (nn.BatchNorm(), _conv3x3(channels // 4, stride, channels // 4)),
+                (nn.BatchNorm(), nn.Conv2D(channels, kernel_size=1, strides=1, use_bias=False))]
 
 
 def _make_stage(block, num_blocks, channels, stride, stage_index, in_channels):
@@ -130,15 +114,17 @@ def _make_stage(block, num_blocks, channels, stride, stage_index, in_channels):
     return stage
 
 
-class ResNetV1(HybridBlock):
-    """ResNet V1: ``layers[i]`` blocks of ``channels[i + 1]`` channels per stage; ``thumbnail=True`` starts
-    with one 3x3 convolution (for 32x32 inputs) instead of 7x7 conv + max pooling."""
+class _ResNet(HybridBlock):
+    """ResNet V1 and V2's shared trunk: ``features`` is ``_before_stem`` layers, the stem (one 3x3
+    convolution with ``thumbnail``, else 7x7 conv + BN + ReLU + max pooling), one stage per ``layers[i]``,
+    then ``_after_stages`` layers; ``output`` is the Dense classifier."""
 
     def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
         super().__init__(**kwargs)
         assert len(layers) == len(channels) - 1
         with self.name_scope():
             self.features = nn.HybridSequential(prefix="")
+            self._before_stem()
             if thumbnail:
                 self.features.add(_conv3x3(channels[0], 1, 0))
             else:
@@ -149,42 +135,36 @@ class ResNetV1(HybridBlock):
             for i, num_layer in enumerate(layers):
                 stride = 1 if i == 0 else 2
                 self.features.add(_make_stage(block, num_layer, channels[i + 1], stride, i + 1, channels[i]))
-            self.features.add(nn.GlobalAvgPool2D())
+            self._after_stages()
             self.output = nn.Dense(classes, in_units=channels[-1])
 
-    def hybrid_forward(self, F, x):
-        return self.output(self.features(x))
+    def _before_stem(self):
+        pass
 
-
-class ResNetV2(HybridBlock):
-    """ResNet V2 (pre-activation); the input first passes a BatchNorm without scale or shift."""
-
-    def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
-        super().__init__(**kwargs)
-        assert len(layers) == len(channels) - 1
-        with self.name_scope():
-            self.features = nn.HybridSequential(prefix="")
-            self.features.add(nn.BatchNorm(scale=False, center=False))
-            if thumbnail:
-                self.features.add(_conv3x3(channels[0], 1, 0))
-            else:
-                self.features.add(nn.Conv2D(channels[0], 7, 2, 3, use_bias=False))
-                self.features.add(nn.BatchNorm())
-                self.features.add(nn.Activation("relu"))
-                self.features.add(nn.MaxPool2D(3, 2, 1))
-            in_channels = channels[0]
-            for i, num_layer in enumerate(layers):
-                stride = 1 if i == 0 else 2
-                self.features.add(_make_stage(block, num_layer, channels[i + 1], stride, i + 1, in_channels))
-                in_channels = channels[i + 1]
-            self.features.add(nn.BatchNorm())
-            self.features.add(nn.Activation("relu"))
-            self.features.add(nn.GlobalAvgPool2D())
-            self.features.add(nn.Flatten())
-            self.output = nn.Dense(classes, in_units=in_channels)
+    def _after_stages(self):
+        self.features.add(nn.GlobalAvgPool2D())
 
     def hybrid_forward(self, F, x):
         return self.output(self.features(x))
+
+
+class ResNetV1(_ResNet):
+    """ResNet V1: ``layers[i]`` blocks of ``channels[i + 1]`` channels per stage; ``thumbnail=True`` starts
+    with one 3x3 convolution (for 32x32 inputs) instead of 7x7 conv + max pooling."""
+
+
+class ResNetV2(_ResNet):
+    """ResNet V2 (pre-activation); the input first passes a BatchNorm without scale or shift, the last
+    stage a BN-ReLU before the pooling."""
+
+    def _before_stem(self):
+        self.features.add(nn.BatchNorm(scale=False, center=False))
+
+    def _after_stages(self):
+        self.features.add(nn.BatchNorm())
+        self.features.add(nn.Activation("relu"))
+        self.features.add(nn.GlobalAvgPool2D())
+        self.features.add(nn.Flatten())
 
 
 # depth -> (block type, blocks per stage, channels: stem then per stage)
