@@ -3,16 +3,19 @@
     python examples/train_cnn.py        # reaches >= 95% accuracy on held-out images in a few epochs
 
 Uses nn.Conv2D, nn.BatchNorm, nn.MaxPool2D and nn.Dense in a HybridSequential, the Adam Trainer,
-metric.Accuracy on a held-out split, and saves/reloads the trained parameters.
+metric.Accuracy on a held-out split, and saves/reloads the trained parameters (the loop, evaluation and
+reload check are in _training.py, shared with train_mlp.py).
 """
-import argparse
 import os
-import tempfile
+import sys
 
 import numpy as np
 
 import ndx as mx
-from ndx import autograd, gluon, nd
+from ndx import gluon, nd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _training.py sits beside this script
+import _training  # noqa: E402
 
 SIZE = 12
 
@@ -41,13 +44,6 @@ def build_net():
     return net
 
 
-def evaluate(net, loader, ctx):
-    metric = mx.metric.Accuracy()
-    for x, y in loader:
-        metric.update([y.as_in_context(ctx)], [net(x.as_in_context(ctx))])
-    return metric.get()[1]
-
-
 def train(epochs=4, n_train=600, n_test=200, batch_size=32, lr=0.01, ctx=None, seed=0, verbose=True):
     """Train on generated stripes; returns (net, held-out accuracy)."""
     ctx = ctx or mx.cpu()
@@ -60,46 +56,20 @@ def train(epochs=4, n_train=600, n_test=200, batch_size=32, lr=0.01, ctx=None, s
     net = build_net()
     net.initialize(mx.init.Xavier(), ctx=ctx)
     net.hybridize()
-    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
-    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": lr})
-    for epoch in range(epochs):
-        total = 0.0
-        for xb, yb in train_loader:
-            xb, yb = xb.as_in_context(ctx), yb.as_in_context(ctx)
-            with autograd.record():
-                loss = loss_fn(net(xb), yb)
-            loss.backward()
-            trainer.step(xb.shape[0])
-            total += loss.sum().asscalar()
-        if verbose:
-            print(f"epoch {epoch + 1}: loss {total / len(train_data):.4f}, "
-                  f"held-out accuracy {evaluate(net, test_loader, ctx):.3f}")
-    return net, evaluate(net, test_loader, ctx)
+    acc = _training.fit(net, train_loader, test_loader, epochs, lr, ctx, log_every=1 if verbose else 0,
+                        accuracy_label="held-out accuracy")
+    return net, acc
 
 
 def save_and_reload(net, ctx=None):
     """Save the parameters, load them into a fresh network, and check both predict the same."""
     ctx = ctx or mx.cpu()
     x = nd.array(make_stripes(8, seed=99)[0], ctx=ctx)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "cnn.params")
-        net.save_parameters(path)
-        net2 = build_net()
-        net2.load_parameters(path, ctx=ctx)
-    np.testing.assert_allclose(net(x).asnumpy(), net2(x).asnumpy(), rtol=1e-5, atol=1e-6)
-    return net2
+    return _training.reload_and_compare(net, build_net, x, ctx, rtol=1e-5, atol=1e-6)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=4)
-    parser.add_argument("--gpu", action="store_true", help="train on gpu(0) (needs CuPy)")
-    args = parser.parse_args()
-    ctx = mx.gpu(0) if args.gpu else mx.cpu()
-    net, acc = train(epochs=args.epochs, ctx=ctx)
-    print(f"final held-out accuracy: {acc:.3f}")
-    save_and_reload(net, ctx)
-    print("parameters saved and reloaded: predictions identical")
+    _training.run_cli(__doc__, train, save_and_reload, epochs=4, accuracy_label="held-out accuracy")
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@
 
 Shows the whole MXNet-style loop: ArrayDataset + DataLoader, nn.Sequential of Dense layers,
 SoftmaxCrossEntropyLoss, Trainer('adam'), autograd.record/backward, metric.Accuracy, and saving and
-reloading the trained parameters.
+reloading the trained parameters (the loop, evaluation and reload check are in _training.py, shared with
+train_cnn.py).
 """
-import argparse
 import os
-import tempfile
+import sys
 
 import numpy as np
 
 import ndx as mx
-from ndx import autograd, gluon, nd
+from ndx import gluon, nd
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # _training.py sits beside this script
+import _training  # noqa: E402
 
 
 def make_spirals(samples_per_class=100, classes=3, noise=0.2, seed=0):
@@ -34,13 +37,6 @@ def build_net(classes=3):
     return net
 
 
-def evaluate(net, loader, ctx):
-    metric = mx.metric.Accuracy()
-    for x, y in loader:
-        metric.update([y.as_in_context(ctx)], [net(x.as_in_context(ctx))])
-    return metric.get()[1]
-
-
 def train(epochs=60, samples_per_class=100, batch_size=32, lr=0.01, ctx=None, seed=0, verbose=True):
     """Train on the spirals; returns (net, training accuracy)."""
     ctx = ctx or mx.cpu()
@@ -52,46 +48,18 @@ def train(epochs=60, samples_per_class=100, batch_size=32, lr=0.01, ctx=None, se
     eval_loader = gluon.data.DataLoader(dataset, batch_size=256)
     net = build_net()
     net.initialize(mx.init.Xavier(), ctx=ctx)
-    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
-    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": lr})
-    for epoch in range(epochs):
-        total = 0.0
-        for xb, yb in train_loader:
-            xb, yb = xb.as_in_context(ctx), yb.as_in_context(ctx)
-            with autograd.record():
-                loss = loss_fn(net(xb), yb)
-            loss.backward()
-            trainer.step(xb.shape[0])
-            total += loss.sum().asscalar()
-        if verbose and (epoch + 1) % 10 == 0:
-            print(f"epoch {epoch + 1}: loss {total / len(dataset):.4f}, "
-                  f"accuracy {evaluate(net, eval_loader, ctx):.3f}")
-    return net, evaluate(net, eval_loader, ctx)
+    acc = _training.fit(net, train_loader, eval_loader, epochs, lr, ctx, log_every=10 if verbose else 0)
+    return net, acc
 
 
 def save_and_reload(net, ctx=None):
     """Save the parameters, load them into a fresh network, and check both predict the same."""
     ctx = ctx or mx.cpu()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "mlp.params")
-        net.save_parameters(path)
-        net2 = build_net()
-        net2.load_parameters(path, ctx=ctx)
-    x = nd.array(make_spirals(5)[0], ctx=ctx)
-    np.testing.assert_allclose(net(x).asnumpy(), net2(x).asnumpy(), rtol=1e-6)
-    return net2
+    return _training.reload_and_compare(net, build_net, nd.array(make_spirals(5)[0], ctx=ctx), ctx, rtol=1e-6)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--gpu", action="store_true", help="train on gpu(0) (needs CuPy)")
-    args = parser.parse_args()
-    ctx = mx.gpu(0) if args.gpu else mx.cpu()
-    net, acc = train(epochs=args.epochs, ctx=ctx)
-    print(f"final training accuracy: {acc:.3f}")
-    save_and_reload(net, ctx)
-    print("parameters saved and reloaded: predictions identical")
+    _training.run_cli(__doc__, train, save_and_reload, epochs=60, accuracy_label="training accuracy")
 
 
 if __name__ == "__main__":
