@@ -3,6 +3,7 @@
 conv(1→8, 3×3, pad 1) → ReLU → maxpool 2 → conv(8→16, 3×3, pad 1) → ReLU → maxpool 2 →
 dense(784→10); batch 64 of 1×28×28; softmax cross-entropy; SGD.
 """
+from ._train_step import gluon_sgd_step, torch_sgd_step
 from .common import Workload
 
 TITLE = "cnn — small CNN training step"
@@ -14,27 +15,14 @@ LR = 0.05
 
 
 def mx_step(env):
-    mx = env.mx
-    nn = mx.gluon.nn
+    nn = env.mx.gluon.nn
     net = nn.Sequential()
     net.add(nn.Conv2D(8, 3, padding=1, in_channels=1, activation="relu"),
             nn.MaxPool2D(2),
             nn.Conv2D(16, 3, padding=1, in_channels=8, activation="relu"),
             nn.MaxPool2D(2),
             nn.Dense(10, in_units=16 * 7 * 7))
-    net.initialize(ctx=env.ctx)
-    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
-    loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
-    x = mx.nd.random.uniform(shape=(BATCH, 1, 28, 28), ctx=env.ctx)
-    y = mx.nd.array([i % 10 for i in range(BATCH)], ctx=env.ctx)
-    record = mx.autograd.record
-
-    def step():
-        with record():
-            loss = loss_fn(net(x), y)
-        loss.backward()
-        trainer.step(BATCH)
-    return step
+    return gluon_sgd_step(env, net, (BATCH, 1, 28, 28), 10, LR)
 
 
 def np_step(env):
@@ -78,17 +66,7 @@ def t_step(env):
     net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
-    loss_fn = nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(net.parameters(), lr=LR)
-    x = torch.rand(BATCH, 1, 28, 28)
-    y = torch.arange(BATCH) % 10
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(net(x), y)
-        loss.backward()
-        opt.step()
-    return step
+    return torch_sgd_step(net, (BATCH, 1, 28, 28), 10, LR)
 
 
 def workloads(cfg):

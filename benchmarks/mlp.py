@@ -1,4 +1,5 @@
 """mlp: one SGD training step of a 784-256-10 MLP on a batch of 128 (forward, backward, update)."""
+from ._train_step import gluon_sgd_step, torch_sgd_step
 from .common import Workload
 
 TITLE = "mlp — MLP 784-256-10 training step"
@@ -10,23 +11,10 @@ LR = 0.1
 
 
 def mx_step(env):
-    mx = env.mx
-    nn = mx.gluon.nn
+    nn = env.mx.gluon.nn
     net = nn.Sequential()
     net.add(nn.Dense(HIDDEN, activation="relu", in_units=IN), nn.Dense(OUT, in_units=HIDDEN))
-    net.initialize(ctx=env.ctx)
-    trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
-    loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
-    x = mx.nd.random.uniform(shape=(BATCH, IN), ctx=env.ctx)
-    y = mx.nd.array([i % OUT for i in range(BATCH)], ctx=env.ctx)
-    record = mx.autograd.record
-
-    def step():
-        with record():
-            loss = loss_fn(net(x), y)
-        loss.backward()
-        trainer.step(BATCH)
-    return step
+    return gluon_sgd_step(env, net, (BATCH, IN), OUT, LR)
 
 
 def np_step(env):
@@ -59,18 +47,7 @@ def t_step(env):
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(IN, HIDDEN), torch.nn.ReLU(),
                               torch.nn.Linear(HIDDEN, OUT))
-    # Gluon's loss is per-sample and Trainer.step(batch) divides by the batch: same as mean
-    loss_fn = torch.nn.CrossEntropyLoss()
-    opt = torch.optim.SGD(net.parameters(), lr=LR)
-    x = torch.rand(BATCH, IN)
-    y = torch.arange(BATCH) % OUT
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(net(x), y)
-        loss.backward()
-        opt.step()
-    return step
+    return torch_sgd_step(net, (BATCH, IN), OUT, LR)
 
 
 def workloads(cfg):

@@ -12,6 +12,14 @@ ABOUT = ("Small arrays, where the cost is the library's dispatch rather than the
 CHAIN_ROUNDS = 5  # 4 ops per round -> 20 ops
 
 
+def _add(pair, shape):
+    """An implementation timing ``a + b`` on the two random arrays ``pair(env, shape)`` makes."""
+    def make(env):
+        a, b = pair(env, shape)
+        return lambda: a + b
+    return make
+
+
 # --------------------------------------------------------------------------- mx (ndx and MXNet)
 
 def _mx_pair(env, shape):
@@ -21,14 +29,8 @@ def _mx_pair(env, shape):
     return a, b
 
 
-def mx_add_small(env):
-    a, b = _mx_pair(env, (10,))
-    return lambda: a + b
-
-
-def mx_add_large(env):
-    a, b = _mx_pair(env, (1000, 1000))
-    return lambda: a + b
+mx_add_small = _add(_mx_pair, (10,))
+mx_add_large = _add(_mx_pair, (1000, 1000))
 
 
 def mx_dot(env):
@@ -76,25 +78,19 @@ def mx_chain_grad(env):
 
 # --------------------------------------------------------------------------------------- numpy
 
-def _np_pair(shape):
+def _np_pair(env, shape):
     import numpy as np
     rng = np.random.default_rng(0)
     return rng.random(shape, dtype=np.float32), rng.random(shape, dtype=np.float32)
 
 
-def np_add_small(env):
-    a, b = _np_pair((10,))
-    return lambda: a + b
-
-
-def np_add_large(env):
-    a, b = _np_pair((1000, 1000))
-    return lambda: a + b
+np_add_small = _add(_np_pair, (10,))
+np_add_large = _add(_np_pair, (1000, 1000))
 
 
 def np_dot(env):
     import numpy as np
-    a, b = _np_pair((512, 512))
+    a, b = _np_pair(env, (512, 512))
     return lambda: np.dot(a, b)
 
 
@@ -128,25 +124,19 @@ def np_chain_grad(env):
 
 # --------------------------------------------------------------------------------------- torch
 
-def _t_pair(shape):
+def _t_pair(env, shape):
     import torch
     torch.manual_seed(0)
     return torch.rand(shape), torch.rand(shape)
 
 
-def t_add_small(env):
-    a, b = _t_pair((10,))
-    return lambda: a + b
-
-
-def t_add_large(env):
-    a, b = _t_pair((1000, 1000))
-    return lambda: a + b
+t_add_small = _add(_t_pair, (10,))
+t_add_large = _add(_t_pair, (1000, 1000))
 
 
 def t_dot(env):
     import torch
-    a, b = _t_pair((512, 512))
+    a, b = _t_pair(env, (512, 512))
     return lambda: torch.mm(a, b)
 
 
