@@ -67,7 +67,7 @@ class Parameter:
 
     def __init__(self, name, grad_req="write", shape=None, dtype=np.float32, lr_mult=1.0, wd_mult=1.0, init=None,
                  allow_deferred_init=False, differentiable=True, stype="default", grad_stype="default"):
-        self._data = None           # OrderedDict: Context -> NDArray, in initialization order
+        self._data = None           # dict: Context -> NDArray, in initialization order
         self._grad = None
         self._ctx_list = None
         self._deferred_init = ()    # (init, ctx list, default_init, data or None) while pending
@@ -188,7 +188,7 @@ class Parameter:
             data = _array(data, dtype=self._np_dtype())
         self._ctx_list = list(ctx_list)
         dtype = self._np_dtype()
-        self._data = OrderedDict()
+        self._data = {}
         for c in self._ctx_list:
             arr = _creation.zeros(data.shape, ctx=c, dtype=dtype)
             _assign(arr, data)
@@ -199,7 +199,7 @@ class Parameter:
         if self._grad_req == "null":
             self._grad = None
             return
-        self._grad = OrderedDict((c, _zeros_like(d)) for c, d in self._data.items())
+        self._grad = {c: _zeros_like(d) for c, d in self._data.items()}
         autograd.mark_variables(list(self._data.values()), list(self._grad.values()), self._grad_req)
 
     def _load_init(self, data, ctx, cast_dtype=False, dtype_source="current"):
@@ -340,10 +340,10 @@ class Parameter:
         if self._data is None:
             return
         with autograd.pause():
-            self._data = OrderedDict((c, d.astype(dtype)) for c, d in self._data.items())
+            self._data = {c: d.astype(dtype) for c, d in self._data.items()}
             if self._grad is None:
                 return
-            self._grad = OrderedDict((c, g.astype(dtype)) for c, g in self._grad.items())
+            self._grad = {c: g.astype(dtype) for c, g in self._grad.items()}
             autograd.mark_variables(list(self._data.values()), list(self._grad.values()), self._grad_req)
 
     def var(self):

@@ -93,19 +93,34 @@ pick = Op("pick", _pick_fwd, _pick_bwd)
 
 def _softmax_ce_fwd(xp, pred, label, axis):
     shifted = pred - pred.max(axis=axis, keepdims=True)
-    logp = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    logp = shifted
+    logp -= xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    if logp.ndim == 2 and axis == 1:  # (batch, classes): plain fancy indexing, no index arrays built
+        rows, cols = _label_rows_cols(xp, logp, label)
+        return -logp[rows, cols].reshape(-1, 1), logp
     idx = _pick_index(xp, logp, label, axis, "clip")
     return -xp.take_along_axis(logp, idx, axis=axis), logp
 
 
 def _softmax_ce_bwd(xp, g, inputs, y, logp, axis):
+    gx = xp.exp(logp)
+    gx *= g
+    if logp.ndim == 2 and axis == 1:
+        rows, cols = _label_rows_cols(xp, logp, inputs[1])
+        gx[rows, cols] -= g.reshape(-1)  # e*g - g at the label; rows are distinct
+        return gx, None
     idx = _pick_index(xp, logp, inputs[1], axis, "clip")
     shape = [1] * logp.ndim
     shape[axis] = logp.shape[axis]
     label = xp.arange(logp.shape[axis]).reshape(shape) == idx
-    gx = xp.exp(logp) * g
     gx -= label * g  # exactly e*g - g at the label, e*g (minus a zero) elsewhere
     return gx, None
+
+
+def _label_rows_cols(xp, logp, label):
+    """(row numbers, clipped class of each row) of a (batch, classes) ``logp``."""
+    n, classes = logp.shape
+    return xp.arange(n), _norm_index(xp, label.reshape(n), classes, "clip")
 
 
 softmax_ce_sparse = Op("softmax_ce_sparse", _softmax_ce_fwd, _softmax_ce_bwd, saves=True)

@@ -4,6 +4,7 @@ Activations reuse the elementwise ops in ``elemwise.py``. This module is shared:
 (convolution, pooling, normalization, ...) are added here or in sibling files by their owners;
 keep one section per op.
 """
+from .elemwise import relu_array
 from .op import Op
 
 
@@ -19,7 +20,7 @@ def _fc_fwd(xp, x, w, b=None, flatten=True, act=None):
     if b is not None:
         y += b
     if act == "relu":
-        xp.maximum(y, 0, out=y)
+        relu_array(xp, y, out=y)
     return y
 
 

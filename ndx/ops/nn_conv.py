@@ -26,6 +26,7 @@ import threading
 
 from ..backends.base import CACHE_CLEARERS
 from . import host_threads
+from .elemwise import relu_array
 from .op import Op
 
 COL_BYTES = 4 << 20  # upper bound of one chunk's column buffer (cache-sized chunks run faster)
@@ -567,7 +568,7 @@ def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_l
     if bias:
         y += bias[0].reshape((1, -1) + (1,) * nd)
     if act == "relu":
-        xp.maximum(y, 0, out=y)
+        relu_array(xp, y, out=y)
     if channel_last:
         y = xp.ascontiguousarray(_to_channel_last(y, nd))
     return y

@@ -22,6 +22,11 @@ def _sum_fwd(xp, x, axis, keepdims):
 
 
 def _mean_fwd(xp, x, axis, keepdims):
+    if axis is not None and x.size and _count(x, axis) == 1:  # x / 1 is x: a copy in the new shape
+        shape = _grad_shape(x.shape, axis, True)
+        if not keepdims:
+            shape = tuple(n for i, n in enumerate(shape) if i not in axis)
+        return _as1(x.reshape(shape).copy())
     r = xp.mean(x, axis=axis, keepdims=keepdims)
     return _as1(r if r.dtype == x.dtype else r.astype(x.dtype))
 
@@ -37,8 +42,17 @@ def _count(x, axis):
 
 sum_ = Op("sum", _sum_fwd,
           lambda xp, g, i, y, s, axis, keepdims: (_spread(xp, g, i[0], axis, keepdims).copy(),))
-mean = Op("mean", _mean_fwd,
-          lambda xp, g, i, y, s, axis, keepdims: (_spread(xp, g, i[0], axis, keepdims) / _count(i[0], axis),))
+
+
+def _mean_bwd(xp, g, inputs, y, saved, axis, keepdims):
+    x = inputs[0]
+    n = _count(x, axis)
+    if n == 1:
+        return (g.reshape(x.shape),)
+    return (_spread(xp, g, x, axis, keepdims) / n,)
+
+
+mean = Op("mean", _mean_fwd, _mean_bwd)
 
 
 def _extreme_bwd(xp, g, inputs, y, saved, axis, keepdims):

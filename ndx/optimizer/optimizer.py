@@ -139,7 +139,11 @@ class Optimizer:
         return lrs
 
     def _get_lr(self, index):
-        return self._get_lrs([index])[0]
+        if type(self)._get_lrs is not Optimizer._get_lrs:  # a subclass's own rule
+            return self._get_lrs([index])[0]
+        lr = self.lr_scheduler(self.num_update) if self.lr_scheduler is not None else self.lr
+        mult = self._mult(index, self.lr_mult, "lr_mult")
+        return lr if mult is None else lr * mult
 
     def _get_wds(self, indices):
         wds = [self.wd] * len(indices)
@@ -153,7 +157,21 @@ class Optimizer:
         return wds
 
     def _get_wd(self, index):
-        return self._get_wds([index])[0]
+        if type(self)._get_wds is not Optimizer._get_wds:
+            return self._get_wds([index])[0]
+        mult = self._mult(index, self.wd_mult, "wd_mult")
+        return self.wd if mult is None else self.wd * mult
+
+    def _mult(self, index, mults, attr):
+        """The multiplier ``_get_lrs``/``_get_wds`` apply to ``index`` (None: none applies)."""
+        param = self.param_dict.get(index)
+        if param is not None:
+            return getattr(param, attr)
+        if index in mults:
+            return mults[index]
+        if index in self.idx2name:
+            return mults.get(self.idx2name[index], 1.0)
+        return None
 
     # ------------------------------------------------------------------ states and updates
     def create_state(self, index, weight):
@@ -189,14 +207,19 @@ class Optimizer:
     # helpers for the built-in rules -------------------------------------------------
     def _prepare(self, index, weight):
         """Count the update and return (xp, lr, wd) for ``index``."""
-        self._update_count(index)
+        counts = self._index_update_count
+        n = counts.get(index, self.begin_num_update) + 1
+        counts[index] = n
+        if n > self.num_update:
+            self.num_update = n
         return weight._ctx.backend.xp, self._get_lr(index), self._get_wd(index)
 
     def _work(self, xp, like, slot="grad"):
         """A kept work buffer shaped like ``like`` (one per slot, shape and dtype): a fresh multi-MB
         temporary per update costs more in page faults than the arithmetic done in it."""
         scratch = self.__dict__.setdefault("_grad_scratch", {})
-        key = (slot, id(xp), like.shape, like.dtype.str, str(getattr(like, "device", "")))
+        device = None if type(like) is np.ndarray else str(getattr(like, "device", ""))
+        key = (slot, id(xp), like.shape, like.dtype, device)
         buf = scratch.get(key)
         if buf is None:
             buf = scratch[key] = xp.empty_like(like)

@@ -122,3 +122,23 @@ def test_nanprod_counts_nan_as_one(ctx):
     got = nd.nanprod(nd.array(host, ctx=ctx), axis=1)
     np.testing.assert_array_equal(got.asnumpy(), np.nanprod(host, axis=1))
     assert got.dtype == np.float32
+
+
+@pytest.mark.parametrize("shape, axis, keepdims", [((6, 1), 1, False), ((6, 1), 1, True), ((1, 4, 1), (0, 2), False),
+                                                  ((3, 1, 2), 1, True)])
+def test_mean_over_axes_of_length_one_is_a_copy_with_the_same_gradient(ctx, shape, axis, keepdims):
+    """Averaging over length-1 axes (a loss's per-sample mean) is x / 1: values and gradient exactly x and g."""
+    from ndx import autograd
+    rng = np.random.default_rng(3)
+    xv = rng.standard_normal(shape).astype(np.float32)
+    x = nd.array(xv, ctx=ctx)
+    x.attach_grad()
+    with autograd.record():
+        y = nd.mean(x, axis=axis, keepdims=keepdims)
+    head = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(nd.array(head, ctx=ctx))
+    want = np.mean(xv, axis=axis, keepdims=keepdims)
+    assert y.shape == want.shape and np.array_equal(y.asnumpy(), want)
+    assert np.array_equal(x.grad.asnumpy(), head.reshape(shape))
+    x[:] = 0  # the result does not share memory with the input
+    assert np.array_equal(y.asnumpy(), want)

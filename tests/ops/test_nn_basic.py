@@ -34,3 +34,31 @@ def test_fully_connected_shape_error():
 def test_activation_gradient(ctx, act):
     x = np.array([[-2.0, -0.5, 0.3, 0.5, 2.0]])
     check_numeric_gradient(lambda a: nd.Activation(a, act_type=act), [x], ctx=ctx)
+
+
+@pytest.mark.parametrize("size", [7, 5000, (1 << 17) + 3, 3 * (1 << 17)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_relu_matches_numpy_maximum_bit_for_bit(ctx, size, dtype):
+    """nd.relu (and the ReLU fused into Dense/Conv) keeps NaN, turns -0 into +0, on every chunk size."""
+    rng = np.random.default_rng(size)
+    x = rng.standard_normal(size).astype(dtype)
+    x[:4] = [np.nan, -0.0, 0.0, -np.inf]
+    x[-1] = np.inf
+    got = nd.relu(nd.array(x, ctx=ctx, dtype=dtype)).asnumpy()
+    want = np.maximum(x, 0)
+    assert got.dtype == x.dtype and got.tobytes() == want.tobytes()
+
+
+def test_relu_array_writes_into_out_and_refuses_nothing():
+    from ndx.ops.elemwise import relu_array
+    x = np.random.default_rng(1).standard_normal((300, 500)).astype(np.float32)
+    out = np.empty_like(x)
+    assert relu_array(np, x, out=out) is out and np.array_equal(out, np.maximum(x, 0))
+    y = x.copy()
+    relu_array(np, y, out=y)
+    assert np.array_equal(y, np.maximum(x, 0))
+    strided = np.empty((300, 1000), np.float32)[:, ::2]   # a non-contiguous out takes numpy's own path
+    relu_array(np, x, out=strided)
+    assert np.array_equal(strided, np.maximum(x, 0))
+    ints = np.arange(-5000, 5000, dtype=np.int32)
+    assert np.array_equal(relu_array(np, ints), np.maximum(ints, 0))
