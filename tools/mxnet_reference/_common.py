@@ -5,6 +5,7 @@ Run every generator with the MXNet venv's interpreter
 imported *before* ``mxnet`` so that the threading environment is fixed.
 """
 import io
+import itertools
 import json
 import os
 import sys
@@ -39,6 +40,26 @@ def out_dir(*parts):
 
 def rng(seed):
     return np.random.RandomState(seed)
+
+
+class Draws:
+    """A generator's seeded float32 inputs: every draw takes a fresh RandomState seeded ``base + 1``,
+    ``base + 2``, ... in call order, so each input can be regenerated from its seed alone."""
+
+    def __init__(self, base):
+        self._seeds = itertools.count(base + 1)
+
+    def R(self):
+        """The next seed's RandomState."""
+        return rng(next(self._seeds))
+
+    def randn(self, *shape, scale=1.0):
+        """Standard normals of ``shape`` times ``scale``."""
+        return (self.R().standard_normal(shape) * scale).astype(np.float32)
+
+    def randu(self, lo, hi, *shape):
+        """Uniform values in [lo, hi) of ``shape``."""
+        return self.R().uniform(lo, hi, shape).astype(np.float32)
 
 
 def save_npz(path, arrays):
@@ -172,6 +193,22 @@ class CaseStore:
         assert case["id"] not in self._ids, case["id"]
         self._ids.add(case["id"])
         self.cases.append(case)
+
+    def write_native(self):
+        """In the MKLDNN-off child (``NATIVE``): hand this store's cases to the parent's run_native_child."""
+        d = os.environ["MXREF_NATIVE_OUT"]
+        save_npz(os.path.join(d, "native.npz"), self.arrays)
+        save_json(os.path.join(d, "native.json"), {"cases": self.cases})
+
+    def add_native(self, script):
+        """Run ``script`` again with MKLDNN off and add the cases that child recomputed."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cases, arrays = run_native_child(os.path.abspath(script), tmp)
+        for c in cases:
+            self.add(c)
+        self.arrays.update(arrays)
 
     def write(self, directory, stem, generator, extra=None):
         npz = stem + ".npz"

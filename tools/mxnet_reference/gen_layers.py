@@ -17,16 +17,8 @@ OUT = C.out_dir("layers")
 store = C.CaseStore()
 OD = collections.OrderedDict
 F32 = np.float32
-_seed = [0]
-
-
-def R():
-    _seed[0] += 1
-    return C.rng(20000 + _seed[0])
-
-
-def randn(*shape, scale=1.0):
-    return (R().standard_normal(shape) * scale).astype(F32)
+draws = C.Draws(20000)
+R, randn = draws.R, draws.randn
 
 
 def distinct(*shape, scale=1.0):
@@ -446,17 +438,9 @@ def main():
         norm_cases()
         misc_cases()
     if C.NATIVE:
-        d = os.environ["MXREF_NATIVE_OUT"]
-        C.save_npz(os.path.join(d, "native.npz"), store.arrays)
-        C.save_json(os.path.join(d, "native.json"), {"cases": store.cases})
+        store.write_native()
         return
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        cases, arrays = C.run_native_child(os.path.abspath(__file__), tmp)
-    for c in cases:
-        store.add(c)
-    store.arrays.update(arrays)
+    store.add_native(__file__)
     store.write(OUT, "layers", __file__, extra={"notes": [
         "kind 'nd_op': mx.nd.<op>(*inputs.values(), **kwargs) (positional in 'inputs' order). kind 'gluon_layer': "
         "layer built from 'ctor' in a fresh NameManager, initialize(), one inference forward for shapes, then "

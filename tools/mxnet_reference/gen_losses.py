@@ -17,16 +17,8 @@ OUT = C.out_dir("layers")
 store = C.CaseStore()
 OD = collections.OrderedDict
 F32 = np.float32
-_seed = [0]
-
-
-def R():
-    _seed[0] += 1
-    return C.rng(30000 + _seed[0])
-
-
-def randn(*shape, scale=1.0):
-    return (R().standard_normal(shape) * scale).astype(F32)
+draws = C.Draws(30000)
+R, randn = draws.R, draws.randn
 
 
 def loss_case(cid, cls, kwargs, inputs, grad_wrt=("pred",), positional=None, hybridize=False, note=None,

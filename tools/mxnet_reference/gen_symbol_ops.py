@@ -18,21 +18,9 @@ np = C.np
 OUT = C.out_dir("symbol_ops")
 LEGACY_DIR = C.out_dir("symbol_ops", "legacy_graphs")
 store = C.CaseStore()
-_seed = [0]
 F32 = np.float32
-
-
-def R():
-    _seed[0] += 1
-    return C.rng(10000 + _seed[0])
-
-
-def randn(*shape, scale=1.0):
-    return (R().standard_normal(shape) * scale).astype(F32)
-
-
-def randu(lo, hi, *shape):
-    return R().uniform(lo, hi, shape).astype(F32)
+draws = C.Draws(10000)
+R, randn, randu = draws.R, draws.randn, draws.randu
 
 
 err_text = C.err_text
@@ -559,6 +547,14 @@ def legacy_variants(modern_text):
     def dump(g):
         return json.dumps(g, indent=2)
 
+    def edited(**edits):
+        """The modern graph with ``edits[name](node)`` applied to each node so named."""
+        g = json.loads(modern_text)
+        for n in g["nodes"]:
+            if n["name"] in edits:
+                edits[n["name"]](n)
+        return g
+
     yield "modern", "as written by sym.tojson() in 1.9.1", modern_text
 
     g = json.loads(modern_text)
@@ -614,14 +610,9 @@ def legacy_variants(modern_text):
                              "absent (upgrader creates bn1_moving_mean/var), no version, tuples without spaces, "
                              "defaults spelled out"), dump(g)
 
-    g = json.loads(modern_text)
+    g = edited(fc1=lambda n: n["attrs"].update(weight_lr_mult="2.0", bias_wd_mult="0.0"),
+               conv1_weight=lambda n: n.update(attrs={"lr_mult": "0.5", "ctx_group": "dev1"}))
     g["attrs"] = {"mxnet_version": ["int", 905]}
-    for n in g["nodes"]:
-        if n["name"] == "fc1":
-            n["attrs"]["weight_lr_mult"] = "2.0"
-            n["attrs"]["bias_wd_mult"] = "0.0"
-        if n["name"] == "conv1_weight":
-            n["attrs"] = {"lr_mult": "0.5", "ctx_group": "dev1"}
     yield "hidden_keys_no_underscores", ("version 0.9.5 with 'lr_mult'/'ctx_group' on a variable and "
                                          "'weight_lr_mult'/'bias_wd_mult' on fc1 (moved to fc1_weight/fc1_bias)"), dump(g)
 
@@ -646,19 +637,11 @@ def legacy_variants(modern_text):
     yield ("param_only_activation", "relu1 has only 'param' {sigmoid}",
            act_variant([("param", "sigmoid")]))
 
-    g = json.loads(modern_text)
-    for n in g["nodes"]:
-        if n["name"] == "relu1":
-            n["attrs"]["__foo__"] = "bar"
+    g = edited(relu1=lambda n: n["attrs"].update(__foo__="bar"))
     yield "unknown_dunder_attr", "unknown __dunder__ attribute on an op node (accepted)", dump(g)
 
-    g = json.loads(modern_text)
-    for n in g["nodes"]:
-        if n["name"] == "conv1":
-            n["attrs"]["kernel"] = "[3,3]"
-            n["attrs"]["pad"] = "(1,1)"
-        if n["name"] == "bn1":
-            n["attrs"] = {"fix_gamma": "1", "use_global_stats": "false"}
+    g = edited(conv1=lambda n: n["attrs"].update(kernel="[3,3]", pad="(1,1)"),
+               bn1=lambda n: n.update(attrs={"fix_gamma": "1", "use_global_stats": "false"}))
     yield "alt_spellings", "kernel '[3,3]', pad '(1,1)', bools '1' / 'false'", dump(g)
 
     # error cases
@@ -668,20 +651,11 @@ def legacy_variants(modern_text):
     g = json.loads(modern_text)
     g["nodes"][0]["foo"] = 1
     yield "err_unknown_node_key", "unknown key inside a node", dump(g)
-    g = json.loads(modern_text)
-    for n in g["nodes"]:
-        if n["name"] == "fc1":
-            n["attrs"]["foo"] = "1"
+    g = edited(fc1=lambda n: n["attrs"].update(foo="1"))
     yield "err_unknown_op_attr", "unknown non-dunder attribute on an op node", dump(g)
-    g = json.loads(modern_text)
-    for n in g["nodes"]:
-        if n["name"] == "fc1":
-            n["attrs"]["no_bias"] = "yes"
+    g = edited(fc1=lambda n: n["attrs"].update(no_bias="yes"))
     yield "err_bool_yes", "bool attribute spelled 'yes'", dump(g)
-    g = json.loads(modern_text)
-    for n in g["nodes"]:
-        if n["name"] == "conv1":
-            del n["attrs"]["num_filter"]
+    g = edited(conv1=lambda n: n["attrs"].pop("num_filter"))
     yield "err_missing_required_attr", "Convolution without num_filter", dump(g)
     g = json.loads(modern_text)
     del g["arg_nodes"]
@@ -788,19 +762,11 @@ def main():
     arith_cases()
     reduce_cases()
     if C.NATIVE:  # child process: only the native-tagged cases
-        d = os.environ["MXREF_NATIVE_OUT"]
-        C.save_npz(os.path.join(d, "native.npz"), store.arrays)
-        C.save_json(os.path.join(d, "native.json"), {"cases": store.cases})
+        store.write_native()
         return
     group_head_variable_case()
     legacy = legacy_graph_cases()
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        cases, arrays = C.run_native_child(os.path.abspath(__file__), tmp)
-    for c in cases:
-        store.add(c)
-    store.arrays.update(arrays)
+    store.add_native(__file__)
     store.write(OUT, "symbol_ops", __file__, extra={
         "notes": [
             "Each case: one op applied to named variables (node name 'op0'). 'attrs' are the op node's "
