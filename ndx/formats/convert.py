@@ -488,7 +488,10 @@ def _write_mxnet(path, src, items, as_list, bar):
             except UnicodeEncodeError as e:
                 raise FormatError(f"name cannot be encoded as UTF-8 ({e.reason})", filename=filename,
                                   key=it.name, field="name") from None
-    with atomic_write(path) as f:
+    size_hint = 32 + sum(8 + len(raw) for raw in raw_names) + sum(
+        it.info.nbytes if head is None else len(head) + math.prod(it.info.shape) * np.dtype(it.dtype).itemsize
+        for it, head in zip(items, heads))
+    with atomic_write(path, size_hint=size_hint) as f:
         f.write(struct.pack("<QQQ", mxnet.LIST_MAGIC, 0, len(items)))
         for it, head in zip(items, heads):
             a = _fetch(src, it)

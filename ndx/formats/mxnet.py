@@ -550,8 +550,16 @@ def save(path, arrays, names=None, *, np_shape=None, contexts=None) -> None:
     :class:`FormatError` before anything is written.
     """
     records, raw_names = _prepare(arrays, names, np_shape, contexts, os.fspath(path))
-    with atomic_write(path) as f:
+    with atomic_write(path, size_hint=_file_size(records, raw_names)) as f:
         _write(f, records, raw_names)
+
+
+def _file_size(records, raw_names):
+    """The bytes ``_write`` writes for these records and names."""
+    size = 24 + 8 + sum(8 + len(raw) for raw in raw_names)
+    for head, payloads in records:
+        size += len(head) + sum(p.nbytes for p in payloads)
+    return size
 
 
 def dumps(arrays, names=None, *, np_shape=None, contexts=None) -> bytes:

@@ -71,7 +71,9 @@ def save(path, data, *, metadata=None) -> None:
         prepared.append(a)
     meta = {"format": "ndx", "container": container, "bfloat16": bf16, "metadata": dict(metadata or {})}
     raw = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    with atomic_write(path) as f:
+    # the data plus a generous bound on each member's .npy header and zip entries (a few hundred bytes)
+    size_hint = sum(a.nbytes for a in prepared) + raw.nbytes + 1024 * (len(prepared) + 2)
+    with atomic_write(path, size_hint=size_hint) as f:
         with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for k, a in zip(keys + [META_KEY], prepared + [raw]):
                 with zf.open(k + ".npy", "w", force_zip64=True) as member:

@@ -147,3 +147,63 @@ def test_durable_saving_fsyncs_file_and_folder(tmp_path, monkeypatch):
         assert len(synced) == 2 and target.read_bytes() == b"safe"   # the file, then its folder
     finally:
         atomic.set_durable(prev)
+
+
+def _record_fallocate(monkeypatch, fail_with=None):
+    """Replace fallocate(2) with a recorder (that may fail with ``fail_with``, an errno)."""
+    from ndx.formats import atomic
+    calls = []
+
+    def fake(fd, mode, offset, length):
+        calls.append((mode, offset, length))
+        if fail_with is not None:
+            raise OSError(fail_with, os.strerror(fail_with))
+    monkeypatch.setattr(atomic, "_fallocate", fake)
+    return calls
+
+
+def test_mxnet_save_reserves_exactly_the_file_size_without_changing_it(tmp_path, monkeypatch):
+    calls = _record_fallocate(monkeypatch)
+    arrays = {"w": np.arange(12, dtype=np.float32).reshape(3, 4), "b": np.ones(5, np.float64),
+              "empty": np.zeros((0, 3), np.float32)}
+    path = tmp_path / "m.params"
+    mxnet.save(path, arrays)
+    expected = mxnet.dumps(arrays)
+    assert calls == [(1, 0, len(expected))]          # FALLOC_FL_KEEP_SIZE, the whole file
+    assert path.read_bytes() == expected
+
+
+def test_a_full_disk_fails_before_writing_and_keeps_the_old_file(tmp_path, monkeypatch):
+    import errno
+    path = tmp_path / "m.params"
+    mxnet.save(path, {"old": np.ones(3, np.float32)})
+    before = path.read_bytes()
+    _record_fallocate(monkeypatch, fail_with=errno.ENOSPC)
+    with pytest.raises(OSError) as e:
+        mxnet.save(path, {"new": np.zeros(1000, np.float32)})
+    assert e.value.errno == errno.ENOSPC and e.value.filename == str(path) and "4" in str(e.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.params"]   # no temporary file left
+
+
+@pytest.mark.parametrize("code", ["EOPNOTSUPP", "EINVAL", "ENOSYS", "EPERM"])
+def test_filesystems_without_preallocation_save_as_usual(tmp_path, monkeypatch, code):
+    import errno
+    calls = _record_fallocate(monkeypatch, fail_with=getattr(errno, code))
+    arrays = {"w": np.arange(6, dtype=np.int32)}
+    save_arrays(tmp_path / "a.params", arrays, format="mxnet")
+    save_arrays(tmp_path / "a.npz", arrays, format="npz")
+    assert len(calls) == 2
+    assert (tmp_path / "a.params").read_bytes() == mxnet.dumps(arrays)
+    np.testing.assert_array_equal(load_arrays(tmp_path / "a.npz")["w"], arrays["w"])
+
+
+def test_an_upper_bound_hint_leaves_no_reserved_blocks_past_the_end(tmp_path):
+    """npz reserves an upper bound; what the file did not use is given back (real fallocate)."""
+    arrays = {f"k{i}": np.ones(1000, np.float32) for i in range(40)}
+    npz_format.save(tmp_path / "hinted.npz", arrays)
+    with atomic_write(tmp_path / "plain.npz") as f:          # the same bytes, no reservation
+        f.write((tmp_path / "hinted.npz").read_bytes())
+    hinted, plain = os.stat(tmp_path / "hinted.npz"), os.stat(tmp_path / "plain.npz")
+    assert hinted.st_size == plain.st_size
+    assert hinted.st_blocks <= plain.st_blocks
