@@ -15,7 +15,7 @@ __all__ = ["Activation", "FullyConnected"]
 
 # ----------------------------------------------------------------------------- basic layers
 
-_ACTIVATIONS = {"relu": E.relu, "sigmoid": E.sigmoid, "softrelu": E.softrelu, "softsign": E.softsign,
+_ACTIVATIONS = {"relu": E.relu_activation, "sigmoid": E.sigmoid, "softrelu": E.softrelu, "softsign": E.softsign,
                 "tanh": E.tanh}
 
 

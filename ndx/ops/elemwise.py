@@ -29,16 +29,18 @@ _RELU_CHUNK = 1 << 17  # elements per numpy maximum() call: the zeros operand st
 _zeros_for_relu = {}
 
 
-def relu_array(xp, x, out=None):
-    """``max(x, 0)`` of a backend array (NaN stays NaN, -0 becomes +0), into ``out`` if given.
+def relu_array(xp, x, out=None, nan_to_zero=False):
+    """``max(x, 0)`` of a backend array, into ``out`` if given; -0 becomes +0.
 
-    numpy's ``maximum`` with a scalar operand runs a scalar loop about 4x slower than its SIMD
-    loop for two arrays, so on numpy a contiguous float array is compared, chunk by chunk, with a
-    kept read-only block of zeros.
+    NaN stays NaN (``nd.relu``), or becomes 0 with ``nan_to_zero`` (``Activation(act_type='relu')``
+    and Gluon's layers: MXNet's two kernels differ there). numpy's ``maximum``/``fmax`` with a
+    scalar operand run a scalar loop about 4x slower than their SIMD loop for two arrays, so on
+    numpy a contiguous float array is compared, chunk by chunk, with a kept block of zeros.
     """
+    ufunc = xp.fmax if nan_to_zero else xp.maximum
     if (xp is not numpy or x.dtype.kind != "f" or not x.flags.c_contiguous or x.size < 1024
             or (out is not None and not out.flags.c_contiguous)):
-        return xp.maximum(x, 0, out=out)
+        return ufunc(x, x.dtype.type(0), out=out)
     if out is None:
         out = numpy.empty_like(x)
     zeros = _zeros_for_relu.get(x.dtype)
@@ -48,7 +50,7 @@ def relu_array(xp, x, out=None):
     flat_in, flat_out, n = x.reshape(-1), out.reshape(-1), x.size
     for i in range(0, n, _RELU_CHUNK):
         j = min(n, i + _RELU_CHUNK)
-        numpy.maximum(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
+        ufunc(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
     return out
 
 
@@ -115,7 +117,11 @@ arccosh = _unary("arccosh", lambda xp, x: xp.arccosh(x), lambda xp, g, x, y: g /
 arctanh = _unary("arctanh", lambda xp, x: xp.arctanh(x), lambda xp, g, x, y: g / (1 - x * x))
 degrees = _unary("degrees", lambda xp, x: xp.degrees(x), lambda xp, g, x, y: g * (180 / math.pi))
 radians = _unary("radians", lambda xp, x: xp.radians(x), lambda xp, g, x, y: g * (math.pi / 180))
-relu = _unary("relu", lambda xp, x: relu_array(xp, x), lambda xp, g, x, y: g * (y > 0))
+# nd.relu keeps NaN and passes it to the gradient (sign(y): 0 at 0, 1 above, NaN at NaN);
+# Activation(act_type='relu') maps NaN to 0, with a zero gradient there (MXNet 1.9.1's two kernels)
+relu = _unary("relu", lambda xp, x: relu_array(xp, x), lambda xp, g, x, y: g * xp.sign(y))
+relu_activation = _unary("Activation", lambda xp, x: relu_array(xp, x, nan_to_zero=True),
+                         lambda xp, g, x, y: g * (y > 0))
 sigmoid = _unary("sigmoid", lambda xp, x: (1 / (1 + xp.exp(-x))).astype(x.dtype, copy=False),
                  lambda xp, g, x, y: g * y * (1 - y))
 softrelu = _unary("softrelu", lambda xp, x: xp.logaddexp(x.dtype.type(0), x),

@@ -20,7 +20,7 @@ def _fc_fwd(xp, x, w, b=None, flatten=True, act=None):
     if b is not None:
         y += b
     if act == "relu":
-        relu_array(xp, y, out=y)
+        relu_array(xp, y, out=y, nan_to_zero=True)
     return y
 
 

@@ -568,7 +568,7 @@ def _conv_fwd(xp, x, w, *bias, kernel, stride, dilate, pad, num_group, channel_l
     if bias:
         y += bias[0].reshape((1, -1) + (1,) * nd)
     if act == "relu":
-        relu_array(xp, y, out=y)
+        relu_array(xp, y, out=y, nan_to_zero=True)
     if channel_last:
         y = xp.ascontiguousarray(_to_channel_last(y, nd))
     return y

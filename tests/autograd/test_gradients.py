@@ -65,6 +65,7 @@ CASES = {
     "degrees": (nd.degrees, [_r(2, 3)]),
     "radians": (nd.radians, [_r(2, 3)]),
     "relu": (nd.relu, [_pos(2, 3) * np.sign(_r(2, 3))]),
+    "Activation": (lambda a: nd.Activation(a, act_type="relu"), [_pos(2, 3) * np.sign(_r(2, 3))]),
     "sigmoid": (nd.sigmoid, [_r(2, 3)]),
     "softrelu": (nd.softrelu, [_r(2, 3)]),
     "softsign": (nd.softsign, [_r(2, 3)]),

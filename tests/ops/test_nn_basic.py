@@ -62,3 +62,25 @@ def test_relu_array_writes_into_out_and_refuses_nothing():
     assert np.array_equal(strided, np.maximum(x, 0))
     ints = np.arange(-5000, 5000, dtype=np.int32)
     assert np.array_equal(relu_array(np, ints), np.maximum(ints, 0))
+
+
+def test_relu_nan_rules_follow_mxnet(ctx):
+    """Observed on MXNet 1.9.1 for [nan, -1, 2]: nd.relu gives [nan, 0, 2] with gradient [nan, 0, 1];
+    Activation(act_type='relu') gives [0, 0, 2] with gradient [0, 0, 1]; a Gluon Dense(activation='relu')
+    whose input row holds a NaN outputs zeros there."""
+    from ndx import autograd, gluon
+    for fn, want, want_grad in ((nd.relu, [np.nan, 0, 2], [np.nan, 0, 1]),
+                                (lambda a: nd.Activation(a, act_type="relu"), [0, 0, 2], [0, 0, 1])):
+        a = nd.array([np.nan, -1, 2], ctx=ctx)
+        a.attach_grad()
+        with autograd.record():
+            y = fn(a)
+        y.backward()
+        np.testing.assert_array_equal(y.asnumpy(), np.array(want, np.float32))
+        np.testing.assert_array_equal(a.grad.asnumpy(), np.array(want_grad, np.float32))
+    dense = gluon.nn.Dense(3, activation="relu", in_units=2)
+    dense.initialize(ctx=ctx)
+    x = np.ones((2, 2), np.float32)
+    x[0, 0] = np.nan
+    out = dense(nd.array(x, ctx=ctx)).asnumpy()
+    assert np.array_equal(out[0], np.zeros(3, np.float32)) and not np.isnan(out).any()
