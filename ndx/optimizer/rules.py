@@ -28,8 +28,19 @@ def _zeros(weight):
     return _wrap(xp.zeros_like(weight._data), weight._ctx)
 
 
+class _MomentumRule(Optimizer):
+    """A rule with one optional state, the momentum (none when ``momentum`` is 0)."""
+
+    def __init__(self, momentum=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+
+    def create_state(self, index, weight):
+        return _zeros(weight) if self.momentum != 0.0 else None
+
+
 @register
-class SGD(Optimizer):
+class SGD(_MomentumRule):
     """Stochastic gradient descent with optional momentum.
 
     momentum 0: ``w = w - (lr*wd*w + lr*clip(r*g))``; otherwise
@@ -38,12 +49,8 @@ class SGD(Optimizer):
     """
 
     def __init__(self, momentum=0.0, lazy_update=True, **kwargs):
-        super().__init__(**kwargs)
-        self.momentum = momentum
+        super().__init__(momentum=momentum, **kwargs)
         self.lazy_update = lazy_update
-
-    def create_state(self, index, weight):
-        return _zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -73,19 +80,12 @@ class SGD(Optimizer):
 
 
 @register
-class NAG(Optimizer):
+class NAG(_MomentumRule):
     """Nesterov accelerated gradient (momentum 0: plain SGD).
 
     With ``G = clip(r*g)``: ``m0 = momentum*m``; ``w' = w + momentum*m0 - (1+momentum)*lr*(G + wd*w)``;
     ``m = m0 - lr*(G + wd*w')`` — MXNet's kernel updates the state from the already-updated weight.
     """
-
-    def __init__(self, momentum=0.0, **kwargs):
-        super().__init__(**kwargs)
-        self.momentum = momentum
-
-    def create_state(self, index, weight):
-        return _zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -104,7 +104,7 @@ class NAG(Optimizer):
 
 
 @register
-class Signum(Optimizer):
+class Signum(_MomentumRule):
     """signSGD / Signum: steps of size ``lr`` in the direction of the sign of the gradient or its momentum.
 
     momentum 0: ``w = (1 - lr*wd)*w - lr*sign(clip(r*g))``. Otherwise
@@ -112,12 +112,8 @@ class Signum(Optimizer):
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.9, wd_lh=0.0, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.momentum = momentum
+        super().__init__(momentum=momentum, learning_rate=learning_rate, **kwargs)
         self.wd_lh = wd_lh
-
-    def create_state(self, index, weight):
-        return _zeros(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -189,11 +185,17 @@ class AdamW(Optimizer):
         t = self._index_update_count[index]
         coef = math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
         w = weight._data
-        g = self._scaled_grad(xp, grad._data)
+        # the op's kernel, bit for bit: float32 scalars, 1 - beta in float32, the square taken first
+        lr, wd, coef, r, b1, b2, eps = _kernel_scalars(w.dtype, lr, wd, coef, self.rescale_grad, self.beta1,
+                                                       self.beta2, self.epsilon)
+        g = grad._data * r
+        if self.clip_gradient is not None:
+            c = _kernel_scalars(w.dtype, self.clip_gradient)[0]
+            g = xp.clip(g, -c, c)
         m, v = state[0]._data, state[1]._data
-        m[...] = self.beta1 * m + (1.0 - self.beta1) * g
-        v[...] = self.beta2 * v + (1.0 - self.beta2) * g * g
-        w -= lr * (coef * m / (xp.sqrt(v) + self.epsilon) + wd * w)
+        m[...] = b1 * m + _one_minus(w.dtype, self.beta1) * g
+        v[...] = b2 * v + _one_minus(w.dtype, self.beta2) * (g * g)
+        w -= lr * (coef * m / (xp.sqrt(v) + eps) + wd * w)
 
 
 @register

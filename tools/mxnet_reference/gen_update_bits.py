@@ -1,10 +1,15 @@
 """MXNet 1.9.1's SGD, NAG, Adam, RMSProp, AdaGrad, AdaDelta and Signum updates bit for bit: three steps on 1000-element weights
 (with and without weight decay and clipping; float64 for SGD), enough elements for every rounding
-difference of a reordered formula or a differently rounded scalar to show.
-Writes tests/data/training/update_bits.npz: "<optimizer>:<case>/step<i>".
+difference of a reordered formula or a differently rounded scalar to show. AdamW, which MXNet 1.9.1
+has only as the ``contrib.adamw_update`` op, is that op driven as ndx's AdamW drives it (``eta`` the
+learning rate, Adam's bias correction as the op's ``lr``).
+Writes tests/data/training/update_bits.npz: "<optimizer>:<case>/step<i>", and the case table as
+JSON under "__cases__" (the test reads it from there).
 
     .venv-mxnet/bin/python tools/mxnet_reference/gen_update_bits.py
 """
+import json
+import math
 import os
 import sys
 
@@ -29,18 +34,46 @@ CASES = {  # "<optimizer>:<case>": (dtype, keyword arguments)
     "adagrad:wd": ("float32", dict(wd=0.001)),
     "adadelta:wd": ("float32", dict(wd=0.001)),
     "signum:momentum": ("float32", dict(wd=0.001, momentum=0.9)),
+    "adamw:wd": ("float32", dict(wd=0.001)),
+    "adamw:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
 }
+LR, RESCALE = 0.037, 1 / 128.
+
+
+class ContribAdamW:
+    """The ``contrib.adamw_update`` op behind the optimizer interface the loop below uses."""
+
+    def __init__(self, wd=0.0, clip_gradient=None, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        self.wd, self.clip, self.b1, self.b2, self.eps, self.t = wd, clip_gradient, beta1, beta2, epsilon, 0
+
+    def create_state(self, index, w):
+        return mx.nd.zeros(w.shape, dtype=w.dtype), mx.nd.zeros(w.shape, dtype=w.dtype)
+
+    def update(self, index, w, g, state):
+        self.t += 1
+        coef = math.sqrt(1.0 - self.b2 ** self.t) / (1.0 - self.b1 ** self.t)
+        mx.nd.contrib.adamw_update(w, g, state[0], state[1], rescale_grad=mx.nd.array([RESCALE]), lr=coef,
+                                   eta=LR, beta1=self.b1, beta2=self.b2, epsilon=self.eps, wd=self.wd,
+                                   clip_gradient=-1 if self.clip is None else self.clip, out=w)
+
+
+def create(name, **kw):
+    if name == "adamw":
+        return ContribAdamW(**{k: v for k, v in kw.items() if k not in ("learning_rate", "rescale_grad")})
+    return mx.optimizer.create(name, **kw)
+
 
 r = C.rng(77)
 out = {"w0": r.standard_normal(1000).astype(np.float32)}
 for i in range(3):
     out["g%d" % i] = r.standard_normal(1000).astype(np.float32)
 for key, (dtype, kw) in CASES.items():
-    opt = mx.optimizer.create(key.split(":")[0], learning_rate=0.037, rescale_grad=1 / 128., **kw)
+    opt = create(key.split(":")[0], learning_rate=LR, rescale_grad=RESCALE, **kw)
     w = mx.nd.array(out["w0"], dtype=dtype)
     state = opt.create_state(0, w)
     for i in range(3):
         opt.update(0, w, mx.nd.array(out["g%d" % i], dtype=dtype), state)
         out["%s/step%d" % (key, i)] = w.asnumpy()
+out["__cases__"] = np.array(json.dumps(CASES))
 np.savez(os.path.join(C.out_dir("training"), "update_bits.npz"), **out)
 print("wrote update_bits.npz:", ", ".join(CASES))
