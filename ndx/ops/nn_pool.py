@@ -125,8 +125,9 @@ def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, co
             else:
                 dxp[idx] += part
     else:
-        if pool_type == "avg" and count_include_pad:
-            # MXNet 1.9.1 (oneDNN) divides the gradient by the whole kernel size, even for a ceil-mode
+        if pool_type == "avg" and count_include_pad and _onednn_backward(g.dtype, osz, kernel, stride, pad,
+                                                                         convention):
+            # MXNet 1.9.1's oneDNN backward divides by the whole kernel size, even for a ceil-mode
             # window running past the padded input, whose forward divided by the clipped size
             g = g / g.dtype.type(math.prod(kernel))
         elif pool_type == "avg":
@@ -138,6 +139,21 @@ def _bwd(xp, g, inputs, y, saved, kernel, stride, pad, pool_type, convention, co
                 dxp[idx] += g
     inner = (slice(None), slice(None)) + tuple(slice(lo, lo + s) for (lo, _), s in zip(pads, x.shape[2:]))
     return (dxp[inner],)
+
+
+def _onednn_backward(dtype, osz, kernel, stride, pad, convention):
+    """Whether MXNet 1.9.1 runs an average pooling's backward through oneDNN (observed rule).
+
+    oneDNN takes float32 1-3D pooling; for the ``full`` convention MXNet asks it only when the padded
+    extent needs no extra right padding, but it checks that on the output gradient's shape, not the
+    input's: ``(out + 2*pad - kernel) % stride == 0`` on every axis. Otherwise its own kernel
+    divides each window by the size clipped to the padded input, as the forward does.
+    """
+    if dtype != "float32" or not 1 <= len(kernel) <= 3:
+        return False
+    if convention != "full":
+        return True
+    return all((o + 2 * p - k) % s == 0 for o, k, s, p in zip(osz, kernel, stride, pad))
 
 
 pooling = Op("Pooling", _fwd, _bwd)

@@ -156,3 +156,61 @@ def test_max_pool_ties_go_to_first_maximum(ctx, shape, kernel, stride):
     y.backward(nd.array(g, ctx=ctx))
     # overlapping windows add into shared cells in another order than the reference: a few ulps
     np.testing.assert_allclose(xa.grad.asnumpy(), _first_max_grad(x, g, kernel, stride), rtol=1e-6, atol=1e-6)
+
+
+def _avg_grad_reference(n, k, s, p, whole_kernel):
+    """Gradient of sum(avg_pool_1d(ones(n))) in the ``full`` convention, each window's share divided
+    by the whole kernel or by the window clipped to the padded input."""
+    out = -(-(n + 2 * p - k) // s) + 1
+    g = np.zeros(n + 2 * p + s * out)
+    for o in range(out):
+        start, end = o * s, o * s + k
+        size = k if whole_kernel else min(end, n + 2 * p) - start
+        g[start:start + size] += 1.0 / size
+    return g[p:p + n]
+
+
+# Observed on MXNet 1.9.1 (float32): whether the backward divided by the whole kernel ("whole",
+# oneDNN) or by the clipped window ("clipped", its own kernel), for input length n, kernel k,
+# stride s, pad p. Rule: oneDNN iff (out + 2p - k) % s == 0, checked on the output's length.
+AVG_FULL_1D = [(3, 2, 2, 0, "whole"), (5, 2, 2, 0, "clipped"), (7, 2, 2, 0, "whole"), (4, 3, 2, 0, "clipped"),
+               (6, 3, 2, 0, "whole"), (8, 3, 2, 0, "clipped"), (4, 3, 2, 1, "whole"), (6, 3, 2, 1, "clipped"),
+               (8, 3, 2, 1, "whole"), (4, 2, 3, 0, "whole"), (7, 2, 3, 0, "clipped"), (3, 3, 3, 1, "clipped"),
+               (4, 3, 3, 0, "clipped"), (7, 3, 3, 0, "whole"), (6, 3, 3, 1, "clipped")]
+
+
+@pytest.mark.parametrize("n, k, s, p, divisor", AVG_FULL_1D)
+def test_ceil_mode_average_pool_gradient_divides_as_mxnet(ctx, n, k, s, p, divisor):
+    from ndx import autograd
+    x = nd.ones((1, 1, n), ctx=ctx)
+    x.attach_grad()
+    with autograd.record():
+        y = nd.Pooling(x, kernel=(k,), stride=(s,), pad=(p,), pool_type="avg", pooling_convention="full")
+    y.backward()
+    want = _avg_grad_reference(n, k, s, p, divisor == "whole")
+    np.testing.assert_allclose(x.grad.asnumpy().ravel(), want, rtol=1e-6)
+    if divisor == "clipped":   # float64 never takes oneDNN; neither does any clipped case
+        x64 = nd.ones((1, 1, n), ctx=ctx, dtype="float64")
+        x64.attach_grad()
+        with autograd.record():
+            y = nd.Pooling(x64, kernel=(k,), stride=(s,), pad=(p,), pool_type="avg", pooling_convention="full")
+        y.backward()
+        np.testing.assert_allclose(x64.grad.asnumpy().ravel(), want, rtol=1e-12)
+
+
+def test_ceil_mode_average_pool_gradient_in_2d_needs_every_axis():
+    """Observed on MXNet 1.9.1: a 7x5 input, 2x2 windows, stride 2 (rows fit on the output's shape,
+    columns do not) takes the clipped divisor; 7x7 takes the whole kernel; float64 7x7 the clipped."""
+    from ndx import autograd, gluon
+
+    def grad(shape, dtype="float32"):
+        x = nd.ones(shape, dtype=dtype)
+        x.attach_grad()
+        with autograd.record():
+            y = gluon.nn.AvgPool2D(2, 2, ceil_mode=True)(x)
+        y.backward()
+        return x.grad.asnumpy()[0, 0]
+    edge = grad((1, 1, 7, 5))
+    assert edge[-1, -1] == 1.0 and edge[0, -1] == 0.5 and edge[-1, 0] == 0.5 and edge[0, 0] == 0.25
+    assert np.all(grad((1, 1, 7, 7)) == 0.25)
+    assert grad((1, 1, 7, 7), "float64")[-1, -1] == 1.0

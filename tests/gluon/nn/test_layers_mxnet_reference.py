@@ -22,11 +22,6 @@ _ARRAYS = {}
 
 # MXNet behaviours ndx does not reproduce (strict xfail: a fix makes the test fail loudly, so this list shrinks)
 KNOWN = {
-    # avg-pool backward edge cases: to be fixed in ndx/ops/nn_pool.py (its owner is reworking that file)
-    "avg_2d_k3s2p1_full": "oneDNN's avg-pool gradient for ceil-mode windows past the padded input differs",
-    "avg_3d_k2s2_full": "oneDNN's avg-pool gradient for ceil-mode windows past the input differs",
-    "avg_1d_k2s2_full": "MXNet's native 1-D avg-pool gradient divides by the clipped window (oneDNN: the kernel)",
-    "avg_1d_k3s2p1_cip1_full": "MXNet's native 1-D avg-pool gradient for a window past the padded input",
     # deliberate: MXNet's gradient multiplies by its never-written mask buffer (uninitialized memory; in this
     # run it held the output), ndx back-propagates the inference slope (lower+upper)/2
     "nd_leakyrelu_rrelu_inference": "MXNet's rrelu gradient in inference reads an uninitialized mask",
