@@ -23,10 +23,10 @@ def _out(result, out):
 
 def _axes(axis, ndim, exclude=False):
     """Normalize an MXNet axis argument to a sorted tuple of non-negative axes (None = all)."""
-    if axis is None or axis == ():
-        return None
     if isinstance(axis, numbers.Integral):
         axis = (axis,)
+    elif axis is None or len(axis) == 0:  # () and [] mean every axis, as None does
+        return None
     axes = tuple(sorted(a % ndim if ndim else 0 for a in axis))
     if exclude:
         axes = tuple(i for i in range(ndim) if i not in axes)
@@ -35,8 +35,8 @@ def _axes(axis, ndim, exclude=False):
 
 def _reduce_axes(axis, shape, exclude=False):
     """``_axes`` for reductions, refusing axes outside the input with MXNet's message."""
-    if axis is not None and axis != ():
-        raw = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    raw = () if axis is None else (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    if raw:
         ndim = len(shape)
         dims = "[" + ",".join(str(n) for n in shape) + "]"
         low, high = sorted(raw)[0], sorted(raw)[-1]  # min/max are nd.min/nd.max in this module
@@ -47,6 +47,11 @@ def _reduce_axes(axis, shape, exclude=False):
         if high >= ndim:
             raise MXNetError(f"Check failed: axes[axes.ndim()-1] < ishape.ndim() ({high} vs. {ndim}) : "
                              f"Reduction axis {high} Exceeds input dimensions {dims}")
+        axes = sorted(a % ndim for a in raw)
+        for prev, cur in zip(axes, axes[1:]):
+            if prev >= cur:
+                raise MXNetError(f"Check failed: axes[i-1] < axes[i] ({prev} vs. {cur}) : Reduction axes have "
+                                 f"duplicates [{','.join(str(a) for a in axes)}]")
     return _axes(axis, len(shape), exclude)
 
 

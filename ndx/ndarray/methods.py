@@ -27,12 +27,28 @@ def _ones_like(self, *args, **kwargs):
     return F.ones_like(self)
 
 
+def _broadcast_to(self, shape):
+    """The method, unlike ``nd.broadcast_to``, first gives the array leading axes of length 1, as numpy does."""
+    have = self.shape
+    problem = ValueError("operands could not be broadcast together with remapped shapes"
+                         "[original->remapped]: {} and requested shape {}".format(have, shape))
+    if len(shape) < len(have):
+        raise problem
+    padded = (1,) * (len(shape) - len(have)) + have
+    if any(h != n and h != 1 for h, n in zip(padded, shape)):
+        raise problem
+    return F.broadcast_to(self.reshape(padded) if padded != have else self, tuple(shape))
+
+
+def _broadcast_like(self, other):
+    return _broadcast_to(self, other.shape)
+
+
 def _split(self, num_outputs, axis=1, squeeze_axis=False):
     return F.split(self, num_outputs, axis, squeeze_axis)
 
 
-_SAME = ["reshape_like", "flatten", "expand_dims", "squeeze", "swapaxes", "broadcast_to", "broadcast_like",
-         "broadcast_axes", "tile", "repeat", "flip", "slice", "slice_axis", "slice_like", "take", "pick",
+_SAME = ["reshape_like", "flatten", "expand_dims", "squeeze", "swapaxes", "broadcast_axes", "tile", "repeat", "flip", "slice", "slice_axis", "slice_like", "take", "pick",
          "one_hot", "pad", "sort", "argsort", "topk", "argmax", "argmin", "argmax_channel", "sum", "nansum",
          "mean", "max", "min", "prod", "norm", "clip", "softmax", "log_softmax", "softmin", "split_v2"]
 
@@ -48,3 +64,5 @@ def install():
     NDArray.zeros_like = _zeros_like
     NDArray.ones_like = _ones_like
     NDArray.split = _split
+    NDArray.broadcast_to = _broadcast_to
+    NDArray.broadcast_like = _broadcast_like

@@ -142,3 +142,17 @@ def test_mean_over_axes_of_length_one_is_a_copy_with_the_same_gradient(ctx, shap
     assert np.array_equal(x.grad.asnumpy(), head.reshape(shape))
     x[:] = 0  # the result does not share memory with the input
     assert np.array_equal(y.asnumpy(), want)
+
+
+def test_reduction_axes_duplicates_and_empty_lists(ctx):
+    """Observed on MXNet 1.9.1: repeated axes (after wrapping negatives) are refused, naming the sorted
+    axes; an empty list reduces everything, like None and ()."""
+    x = nd.array(np.arange(6, dtype=np.float32).reshape(2, 3), ctx=ctx)
+    for axis, shown, pair in (((0, 0), "[0,0]", "(0 vs. 0)"), ((1, -1), "[1,1]", "(1 vs. 1)"),
+                              ((0, 1, 0), "[0,0,1]", "(0 vs. 0)")):
+        with pytest.raises(Exception) as e:
+            nd.sum(x, axis=axis)
+        assert str(e.value) == f"Check failed: axes[i-1] < axes[i] {pair} : Reduction axes have duplicates {shown}"
+    for fn, want in ((nd.sum, 15.0), (nd.mean, 2.5), (nd.max, 5.0)):
+        out = fn(x, axis=[])
+        assert out.shape == (1,) and out.asscalar() == want

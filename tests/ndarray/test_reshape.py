@@ -102,3 +102,25 @@ def test_repeat_and_broadcast_refusals_observed_on_mxnet(ctx):
     with pytest.raises(Exception) as e:
         nd.broadcast_axis(row, axis=1, size=3)
     assert str(e.value) == "Check failed: oshape[param.axis[i]] == 1U (3 vs. 1) : Broadcasting axis must have size 1"
+
+
+def test_broadcast_methods_prepend_axes_like_numpy(ctx):
+    """Observed on MXNet 1.9.1: ``x.broadcast_to``/``x.broadcast_like`` (the methods, unlike the
+    ``nd.broadcast_to`` operator) add leading axes, and refuse with numpy's ValueError."""
+    from ndx import autograd
+    a = nd.array([[1.0], [2.0]], ctx=ctx)
+    a.attach_grad()
+    with autograd.record():
+        y = a.broadcast_to((3, 2, 4))
+    y.backward()
+    np.testing.assert_array_equal(y.asnumpy(), np.broadcast_to(np.array([[1.0], [2.0]]), (3, 2, 4)))
+    np.testing.assert_array_equal(a.grad.asnumpy(), np.full((2, 1), 12.0))
+    assert a.broadcast_like(nd.zeros((5, 2, 3), ctx=ctx)).shape == (5, 2, 3)
+    assert a.broadcast_to((2, 0)).shape == (2, 1)          # 0 keeps the input's length
+    for shape in ((4,), (3, 3, 4)):
+        with pytest.raises(ValueError) as e:
+            a.broadcast_to(shape)
+        assert str(e.value) == ("operands could not be broadcast together with remapped shapes"
+                                f"[original->remapped]: (2, 1) and requested shape {shape}")
+    with pytest.raises(Exception, match="cannot be broadcasted"):
+        nd.broadcast_to(a, shape=(3, 2, 4))               # the operator still wants equal ranks
