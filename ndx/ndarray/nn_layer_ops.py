@@ -171,7 +171,10 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
              "use_global_stats": bool(use_global_stats), "axis": int(axis) % data.ndim,
              "training": autograd.is_training(), "output_mean_var": bool(output_mean_var)}
     op = N.batch_norm_mean_var if output_mean_var else N.batch_norm
-    return _out(invoke(op, (data, gamma, beta, moving_mean, moving_var), attrs), out)
+    result = invoke(op, (data, gamma, beta, moving_mean, moving_var), attrs)
+    if fix_gamma:  # MXNet's operator sets gamma to 1 in place on every forward
+        gamma._data[...] = 1
+    return _out(result, out)
 
 
 def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):

@@ -59,6 +59,28 @@ def test_batchnorm_scale_false_ignores_gamma(ctx, rng):
     np.testing.assert_allclose(y.asnumpy(), (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5), rtol=1e-4, atol=1e-5)
 
 
+def test_fix_gamma_writes_ones_into_gamma_on_every_forward(ctx, rng):
+    """Observed on MXNet 1.9.1: the operator sets gamma to 1 in place (inference and training alike), so
+    a BatchNorm(scale=False) saves ones; with fix_gamma=False gamma is left alone."""
+    x = nd.array(rng.standard_normal((4, 2, 3)).astype(np.float32), ctx=ctx)
+    bn = _bn(ctx, scale=False)
+    bn(x)
+    bn.gamma.set_data(nd.array([3.0, 4.0]))
+    bn(x)
+    np.testing.assert_array_equal(bn.gamma.data().asnumpy(), [1.0, 1.0])
+    bn.gamma.set_data(nd.array([3.0, 4.0]))
+    with autograd.record():
+        y = bn(x)
+    y.backward()
+    np.testing.assert_array_equal(bn.gamma.data().asnumpy(), [1.0, 1.0])
+    g, b = nd.array([3.0, 4.0], ctx=ctx), nd.zeros(2, ctx=ctx)
+    mm, mv = nd.zeros(2, ctx=ctx), nd.ones(2, ctx=ctx)
+    nd.BatchNorm(x, g, b, mm, mv, fix_gamma=False)
+    np.testing.assert_array_equal(g.asnumpy(), [3.0, 4.0])
+    nd.BatchNorm(x, g, b, mm, mv)                       # fix_gamma defaults to True for the operator
+    np.testing.assert_array_equal(g.asnumpy(), [1.0, 1.0])
+
+
 def test_batchnorm_running_stats_update_on_backward(ctx, rng):
     """spec §5: the update happens in backward(); two recorded forwards + one backward apply two updates."""
     x1 = rng.standard_normal((8, 2)).astype(np.float32)
