@@ -67,6 +67,33 @@ def _shape_inconsistent(provided, dim, size):
                      f"inferred shape=({','.join(map(str, inferred))})")
 
 
+_CONV_RANKS = {1: "3D in batch-num_filter-x", 2: "4D in batch-num_filter-y-x", 3: "5D in batch-num_filter-depth-y-x"}
+_POOL_RANKS = {1: "3D in (batch, channel, x)", 2: "4D in (batch, channel, y, x)", 3: "5D in (batch, channel, d, y, x)"}
+_POOL_ANY_RANK = ("Input data should be  3D in (batch, channel, x) Or 4D in (batch, channel, y, x)  "
+                  "Or 5D in (batch, channel, d, y, x)")
+
+
+def check_conv_rank(ndim, kernel, op="Convolution"):
+    """MXNet's check that the input has 2 + len(kernel) dims (the kernel sets the convolution's rank)."""
+    k = len(kernel) if isinstance(kernel, (tuple, list)) else None
+    if k in _CONV_RANKS and ndim != k + 2:
+        var = "dshp" if op == "Convolution" else "dshape"
+        raise MXNetError(f"MXNetError: Check failed: {var}.ndim() == {k + 2}U ({ndim} vs. {k + 2}) : "
+                         f"Input data should be {_CONV_RANKS[k]}")
+
+
+def check_pool_rank(ndim, kernel, global_pool):
+    """MXNet's Pooling checks: 3-5 input dims, and 2 + len(kernel) of them unless pooling globally."""
+    if ndim < 3:
+        raise MXNetError(f"Pooling: Check failed: dshape.ndim() >= 3 ({ndim} vs. 3) : {_POOL_ANY_RANK}")
+    if ndim > 5:
+        raise MXNetError(f"Pooling: Check failed: dshape.ndim() <= 5 ({ndim} vs. 5) : {_POOL_ANY_RANK}")
+    k = len(kernel) if isinstance(kernel, (tuple, list)) else None
+    if not global_pool and k in _POOL_RANKS and ndim != k + 2:
+        raise MXNetError(f"Pooling: Check failed: dshape.ndim() == {k + 2}U ({ndim} vs. {k + 2}) : "
+                         f"Input data should be {_POOL_RANKS[k]}")
+
+
 def _check_kernel_fits(spatial, attrs):
     """MXNet's Convolution shape check: each dilated kernel extent must fit in the padded input."""
     names = ("d", "y", "x")[3 - len(spatial):]
@@ -81,6 +108,7 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
                 workspace=1024, no_bias=False, cudnn_tune=None, cudnn_off=False, layout=None, out=None, name=None,
                 **kwargs):
     """N-D convolution: ``weight`` (num_filter, C/num_group, *kernel) for channel-first layouts."""
+    check_conv_rank(data.ndim, kernel, "Convolution")
     nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Convolution")
     c = data.shape[-1] if attrs["channel_last"] else data.shape[1]
     g = attrs["num_group"]
@@ -103,6 +131,7 @@ def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pa
                   layout=None, out=None, name=None, **kwargs):
     """Transposed convolution: ``weight`` (C, num_filter/num_group, *kernel); output size
     ``(in-1)*stride - 2*pad + dilate*(kernel-1) + 1 + adj`` (or ``target_shape``)."""
+    check_conv_rank(data.ndim, kernel, "Deconvolution")
     nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Deconvolution")
     adj = _tuple(adj, nd, "adj", 0)
     if target_shape:
@@ -130,6 +159,7 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
             stride=(), pad=(), p_value=None, count_include_pad=None, layout=None, out=None, name=None, **kwargs):
     """Max/avg/sum/lp pooling over 1-3 spatial dims; ``pooling_convention`` 'valid' (floor), 'full' (ceil)
     or 'same'; ``global_pool`` pools each channel's whole extent to size 1."""
+    check_pool_rank(data.ndim, kernel, global_pool)
     nd, last = _layout(layout, data.ndim, "Pooling")
     if pool_type not in ("max", "avg", "sum", "lp"):
         raise MXNetError(f"Invalid Input: '{pool_type}', valid values are: {{'avg', 'lp', 'max', 'sum'}}, "

@@ -7,7 +7,7 @@ dims 1 and 0, exactly as MXNet does (so NHWC and transposed convolutions print o
 import numbers
 
 from ...base import MXNetError
-from ...ndarray.nn_layer_ops import _check_kernel_fits
+from ...ndarray.nn_layer_ops import _check_kernel_fits, check_conv_rank
 from ..block import HybridBlock
 from .basic_layers import Activation, fusable_relu
 
@@ -61,11 +61,16 @@ class _Conv(HybridBlock):
         return (outer,) + k + (inner,) if self._channel_last else (outer, inner) + k
 
     def _infer_shapes(self, x, *args):
-        if self._op_name == "Convolution":  # MXNet's shape inference refuses a kernel larger than the input
-            try:
+        try:  # MXNet's shape inference: the input's rank, and a kernel no larger than the input
+            check_conv_rank(x.ndim, self._kwargs["kernel"], self._op_name)
+            if self._op_name == "Convolution":
+                c, g = (x.shape[-1] if self._channel_last else x.shape[1]), self._kwargs["num_group"]
+                if c % g:
+                    raise MXNetError(f"MXNetError: Check failed: dshape[1] % param_.num_group == 0U ({c % g} vs. 0) "
+                                     ": input num_filter must divide group size")
                 _check_kernel_fits(x.shape[1:-1] if self._channel_last else x.shape[2:], self._kwargs)
-            except MXNetError as e:
-                raise self._graph_error(e) from None
+        except MXNetError as e:
+            raise self._graph_error(e) from None
         in_channels = x.shape[-1] if self._channel_last else x.shape[1]
         self._set_shape(self.weight, self._weight_shape(in_channels))
 

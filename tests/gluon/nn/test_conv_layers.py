@@ -179,3 +179,45 @@ def test_conv_relu_not_fused_when_activation_has_hooks():
     layer.act.register_forward_hook(lambda block, inputs, output: seen.append(output.shape))
     y = layer(mx.nd.ones((1, 1, 4, 4)))
     assert seen == [y.shape]
+
+
+@pytest.mark.parametrize("make, shape, deferred, message", [
+    (lambda: nn.Conv2D(4, 3), (1, 2, 5), True,
+     "Check failed: dshp.ndim() == 4U (3 vs. 4) : Input data should be 4D in batch-num_filter-y-x"),
+    (lambda: nn.Conv3D(4, 3), (1, 2, 5, 5), True,
+     "Check failed: dshp.ndim() == 5U (4 vs. 5) : Input data should be 5D in batch-num_filter-depth-y-x"),
+    (lambda: nn.Conv1D(4, 3, groups=2), (1, 3, 5), True,
+     "Check failed: dshape[1] % param_.num_group == 0U (1 vs. 0) : input num_filter must divide group size"),
+    (lambda: nn.Conv2D(4, 3, in_channels=2), (1, 2, 5), False,
+     "MXNetError: Check failed: dshp.ndim() == 4U (3 vs. 4) : Input data should be 4D in batch-num_filter-y-x"),
+    (lambda: nn.Conv2DTranspose(4, 3, in_channels=2), (1, 2, 5), False,
+     "MXNetError: Check failed: dshape.ndim() == 4U (3 vs. 4) : Input data should be 4D in batch-num_filter-y-x"),
+    (lambda: nn.MaxPool2D(2), (1, 2, 5), False,
+     "Pooling: Check failed: dshape.ndim() == 4U (3 vs. 4) : Input data should be 4D in (batch, channel, y, x)"),
+])
+def test_input_rank_errors_are_mxnets(make, shape, deferred, message):
+    """Observed on MXNet 1.9.1: a wrong input rank (or channels the groups do not divide) fails shape
+    inference; while initialization is deferred that is a ValueError saying so."""
+    from ndx.base import MXNetError
+    block = make()
+    block.initialize()
+    with pytest.raises(ValueError if deferred else MXNetError) as e:
+        block(nd.ones(shape))
+    text = str(e.value)
+    assert text.endswith(message)
+    if deferred:
+        assert text.startswith("Deferred initialization failed because shape cannot be inferred. MXNetError: "
+                               "Error in operator ")
+
+
+def test_pooling_rank_limits():
+    from ndx.base import MXNetError
+    both = ("Input data should be  3D in (batch, channel, x) Or 4D in (batch, channel, y, x)  "
+            "Or 5D in (batch, channel, d, y, x)")
+    with pytest.raises(MXNetError) as e:
+        nd.Pooling(nd.ones((1, 2)), kernel=(2,))
+    assert str(e.value) == "Pooling: Check failed: dshape.ndim() >= 3 (2 vs. 3) : " + both
+    with pytest.raises(MXNetError) as e:
+        nd.Pooling(nd.ones((1, 2, 5, 5, 5, 5)), kernel=(2, 2))
+    assert str(e.value) == "Pooling: Check failed: dshape.ndim() <= 5 (6 vs. 5) : " + both
+    assert nd.Pooling(nd.ones((1, 2, 5)), kernel=(2, 2), global_pool=True).shape == (1, 2, 1)
