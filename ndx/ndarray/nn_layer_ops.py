@@ -16,6 +16,7 @@ from ..ops import nn_pool as P
 from .dispatch import invoke
 from .functions import _out
 from .ndarray import _wrap
+from .type_checks import check_same_dtype, check_uniform_dtype
 
 __all__ = ["BatchNorm", "Convolution", "Deconvolution", "Dropout", "Embedding", "GroupNorm", "InstanceNorm",
            "L2Normalization", "LayerNorm", "LeakyReLU", "Pooling", "SoftmaxOutput", "UpSampling",
@@ -109,6 +110,7 @@ def Convolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pad=
                 **kwargs):
     """N-D convolution: ``weight`` (num_filter, C/num_group, *kernel) for channel-first layouts."""
     check_conv_rank(data.ndim, kernel, "Convolution")
+    check_uniform_dtype((("data", data), ("weight", weight), ("bias", None if no_bias else bias)))
     nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Convolution")
     c = data.shape[-1] if attrs["channel_last"] else data.shape[1]
     g = attrs["num_group"]
@@ -132,6 +134,7 @@ def Deconvolution(data, weight, bias=None, kernel=None, stride=(), dilate=(), pa
     """Transposed convolution: ``weight`` (C, num_filter/num_group, *kernel); output size
     ``(in-1)*stride - 2*pad + dilate*(kernel-1) + 1 + adj`` (or ``target_shape``)."""
     check_conv_rank(data.ndim, kernel, "Deconvolution")
+    check_uniform_dtype((("data", data), ("weight", weight), ("bias", None if no_bias else bias)))
     nd, attrs = _conv_attrs(data, kernel, stride, dilate, pad, num_group, layout, "Deconvolution")
     adj = _tuple(adj, nd, "adj", 0)
     if target_shape:
@@ -200,6 +203,10 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
     attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
              "use_global_stats": bool(use_global_stats), "axis": int(axis) % data.ndim,
              "training": autograd.is_training(), "output_mean_var": bool(output_mean_var)}
+    # float16 data takes float32 parameters; any other dtype its own
+    check_uniform_dtype((("data", data), ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+                         ("moving_var", moving_var)),
+                        expected="float32" if data._data.dtype == np.float16 else data._data.dtype, var="dtype_param")
     op = N.batch_norm_mean_var if output_mean_var else N.batch_norm
     result = invoke(op, (data, gamma, beta, moving_mean, moving_var), attrs)
     if fix_gamma:  # MXNet's operator sets gamma to 1 in place on every forward
@@ -209,6 +216,7 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
 
 def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):
     """Normalize over ``axis`` (biased variance), then ``* gamma + beta`` (shape (C,))."""
+    check_same_dtype((data, gamma, beta))
     axis = axis % data.ndim
     shape = data.shape
     if gamma.shape != (shape[axis],) or beta.shape != (shape[axis],):

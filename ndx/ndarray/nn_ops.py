@@ -9,6 +9,7 @@ from ..ops import elemwise as E
 from ..ops import nn_basic as NB
 from .dispatch import invoke
 from .functions import _out
+from .type_checks import check_same_dtype
 
 __all__ = ["Activation", "FullyConnected"]
 
@@ -53,6 +54,7 @@ def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flat
     if wshape != (units, in_units):
         raise MXNetError(f"MXNetError: Shape inconsistent, Provided = {_shape_str(wshape)}, "
                          f"inferred shape=({units},{in_units})")
+    check_same_dtype((data, weight) if no_bias or bias is None else (data, weight, bias))
     attrs = {"flatten": flatten}
     act = kwargs.pop("_fused_act", None)  # ndx-internal: Gluon's Dense fuses its ReLU
     if act is not None:

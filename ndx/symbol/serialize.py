@@ -7,14 +7,12 @@ Writing reproduces MXNet's layout (dmlc's pretty printer), so files diff cleanly
 """
 import json
 
-from ..base import MXNetError
+from ..base import DTYPE_FLAGS, MXNetError
 from .symbol import Node, Symbol, aux_nodes, topo_order
 
 __all__ = ["from_json", "to_json", "load", "load_json", "DTYPE_FLAGS", "MXNET_VERSION"]
 
 MXNET_VERSION = 10901
-DTYPE_FLAGS = {"float32": 0, "float64": 1, "float16": 2, "uint8": 3, "int32": 4, "int8": 5, "int64": 6,
-               "bool": 7, "bfloat16": 12}
 _TOP_KEYS = ("arg_nodes", "attrs", "heads", "node_row_ptr", "nodes")
 _NODE_KEYS = ("attr", "attrs", "backward_source_id", "control_deps", "inputs", "name", "op", "param",
               "subgraphs")

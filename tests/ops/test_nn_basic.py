@@ -84,3 +84,48 @@ def test_relu_nan_rules_follow_mxnet(ctx):
     x[0, 0] = np.nan
     out = dense(nd.array(x, ctx=ctx)).asnumpy()
     assert np.array_equal(out[0], np.zeros(3, np.float32)) and not np.isnan(out).any()
+
+
+def _ones(shape, dtype="float32"):
+    return nd.ones(shape, dtype=dtype)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nd.FullyConnected(_ones((2, 3), "float64"), _ones((4, 3)), _ones((4,)), num_hidden=4),
+     "Incompatible attr in node  at 1-th input: expected float64, got float32"),
+    (lambda: nd.FullyConnected(_ones((2, 3)), _ones((4, 3)), _ones((4,), "float64"), num_hidden=4),
+     "Incompatible attr in node  at 2-th input: expected float32, got float64"),
+    (lambda: nd.LayerNorm(_ones((2, 3), "float64"), _ones((3,)), _ones((3,))),
+     "Incompatible attr in node  at 1-th input: expected float64, got float32"),
+    (lambda: nd.Convolution(_ones((1, 1, 4, 4), "float64"), _ones((2, 1, 3, 3)), _ones((2,)), kernel=(3, 3),
+                            num_filter=2),
+     "(*in_type)[i] == dtype (0 vs. 1) : This layer requires uniform type. Expected 'float64' v.s. given "
+     "'float32' at 'weight'"),
+    (lambda: nd.Convolution(_ones((1, 1, 4, 4)), _ones((2, 1, 3, 3)), _ones((2,), "float64"), kernel=(3, 3),
+                            num_filter=2),
+     "(*in_type)[i] == dtype (1 vs. 0) : This layer requires uniform type. Expected 'float32' v.s. given "
+     "'float64' at 'bias'"),
+    (lambda: nd.Deconvolution(_ones((1, 1, 4, 4), "float64"), _ones((1, 2, 3, 3)), kernel=(3, 3), num_filter=2),
+     "(*in_type)[i] == dtype (0 vs. 1) : This layer requires uniform type. Expected 'float64' v.s. given "
+     "'float32' at 'weight'"),
+    (lambda: nd.BatchNorm(_ones((2, 3), "float64"), _ones((3,)), _ones((3,)), _ones((3,)), _ones((3,))),
+     "(*in_type)[i] == dtype_param (0 vs. 1) : This layer requires uniform type. Expected 'float64' v.s. "
+     "given 'float32' at 'gamma'"),
+])
+def test_mixed_input_dtypes_are_refused_as_mxnet_does(call, message):
+    """Observed on MXNet 1.9.1 (its type inference; ndx never promotes silently)."""
+    with pytest.raises(MXNetError) as e:
+        call()
+    assert str(e.value) == "MXNetError: Check failed: " + (
+        "assign(&dattr, vec.at(i)): " if message.startswith("Incompatible") else "") + message
+
+
+def test_float16_batchnorm_takes_float32_parameters_and_dense_dtype_must_match():
+    from ndx import gluon
+    out = nd.BatchNorm(_ones((2, 3), "float16"), _ones((3,)), _ones((3,)), _ones((3,)), _ones((3,)))
+    assert out.dtype == np.float16
+    dense = gluon.nn.Dense(4, dtype="float64", in_units=3)
+    dense.initialize()
+    with pytest.raises(MXNetError, match="at 1-th input: expected float32, got float64"):
+        dense(nd.ones((2, 3)))
+    assert dense(nd.ones((2, 3), dtype="float64")).dtype == np.float64
