@@ -11,6 +11,7 @@ from ..ops import reduce as R
 from ..ops import shape as S
 from .dispatch import invoke
 from .ndarray import NDArray, _binary, _dtype_error, _scalar_for, _shape_str, _wrap
+from .type_checks import check_same_dtype
 
 
 def _out(result, out):
@@ -154,7 +155,8 @@ elemwise_div = _elemwise("elemwise_div", E.divide)
 
 
 def add_n(*args, out=None, **kwargs):
-    """Sum of all arguments (same shapes)."""
+    """Sum of all arguments (same shapes and dtypes)."""
+    check_same_dtype(args)
     return _out(invoke(E.add_n, args), out)
 
 
@@ -173,6 +175,8 @@ def where(condition, x, y, out=None):
         x = _wrap(condition._ctx.backend.xp.full(condition.shape, x, dtype=y._data.dtype), condition._ctx)
     if not isinstance(y, NDArray):
         y = _wrap(condition._ctx.backend.xp.full(condition.shape, y, dtype=x._data.dtype), condition._ctx)
+    if x._data.dtype != y._data.dtype:  # what MXNet 1.9.1's type inference says of mixed x and y
+        raise MXNetError("MXNetError: Check failed: infer_type_success: Operator where is missing FInferType attribute")
     cshape = condition.shape
     if x.shape != y.shape or not (cshape == x.shape or (len(cshape) == 1 and x.ndim and cshape[0] == x.shape[0])):
         # no broadcasting: the condition is x's shape, or 1-D selecting along x's first axis
@@ -262,11 +266,18 @@ def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length
         raise MXNetError("Check failed: num_inputs == infered_num_inputs (2 vs. 1) : "
                          "Operator softmax expects 1 inputs, but got 2 instead.")
     else:
+        _check_float(data)
         res = invoke(R.softmax, (data,), {"axis": axis, "temperature": temperature})
     return _out(res if dtype is None else res.astype(dtype), out)
 
 
+def _check_float(data):
+    if data._data.dtype.kind != "f":
+        raise MXNetError(f"MXNetError: This operation only support floating point types, not {data._data.dtype.name}")
+
+
 def log_softmax(data, axis=-1, temperature=None, dtype=None, out=None, **kwargs):
+    _check_float(data)
     res = invoke(R.log_softmax, (data,), {"axis": axis, "temperature": temperature})
     return _out(res if dtype is None else res.astype(dtype), out)
 
@@ -528,6 +539,7 @@ def stack(*data, axis=0, num_args=None, out=None):
     if len(data) == 1 and isinstance(data[0], (list, tuple)):
         data = tuple(data[0])
     _check_join_axis(axis, data[0].ndim + 1)
+    check_same_dtype(data)
     return _out(invoke(S.stack, tuple(data), {"axis": axis % (data[0].ndim + 1)}), out)
 
 

@@ -85,7 +85,16 @@ rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, g, x, y: -0.5 *
 cbrt = _unary("cbrt", lambda xp, x: xp.cbrt(x), lambda xp, g, x, y: g / (3 * y * y))
 square = _unary("square", lambda xp, x: x * x, lambda xp, g, x, y: 2 * g * x)
 reciprocal = _unary("reciprocal", lambda xp, x: 1 / x, lambda xp, g, x, y: -g * y * y)
-sign = _unary("sign", lambda xp, x: xp.sign(x))
+sign = _unary("sign", lambda xp, x: _sign(xp, x))
+
+
+def _sign(xp, x):
+    """MXNet's sign: 0 for NaN and for -0 (numpy keeps NaN)."""
+    r = xp.sign(x)
+    if r.dtype.kind == "f":
+        r += 0  # -0 -> +0
+        xp.nan_to_num(r, copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
+    return r
 floor = _unary("floor", lambda xp, x: xp.floor(x))
 ceil = _unary("ceil", lambda xp, x: xp.ceil(x))
 trunc = _unary("trunc", lambda xp, x: xp.trunc(x))

@@ -1,0 +1,40 @@
+"""MXNet 1.9.1 never promotes: ops given mixed dtypes refuse with its messages (observed values)."""
+import numpy as np
+import pytest
+
+from ndx import nd
+from ndx.base import MXNetError
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nd.stack(nd.ones(2), nd.ones(2, dtype="int32")),
+     "MXNetError: Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 1-th input: "
+     "expected float32, got int32"),
+    (lambda: nd.add_n(nd.ones(2), nd.ones(2), nd.ones(2, dtype="float64")),
+     "MXNetError: Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 2-th input: "
+     "expected float32, got float64"),
+    (lambda: nd.where(nd.ones(2), nd.ones(2), nd.ones(2, dtype="float64")),
+     "MXNetError: Check failed: infer_type_success: Operator where is missing FInferType attribute"),
+    (lambda: nd.softmax(nd.array([1, 2], dtype="int32")),
+     "MXNetError: This operation only support floating point types, not int32"),
+    (lambda: nd.log_softmax(nd.array([1, 2], dtype="int64")),
+     "MXNetError: This operation only support floating point types, not int64"),
+])
+def test_mixed_or_integer_dtypes_are_refused(call, message):
+    with pytest.raises(MXNetError) as e:
+        call()
+    assert str(e.value) == message
+
+
+def test_same_dtypes_still_work(ctx):
+    a = nd.array([1, 2], ctx=ctx, dtype="int32")
+    assert nd.stack(a, a).dtype == np.int32 and nd.add_n(a, a, a).asnumpy().tolist() == [3, 6]
+    assert nd.where(nd.array([1, 0], ctx=ctx), a, a * 10).asnumpy().tolist() == [1, 20]
+
+
+def test_sign_maps_nan_and_negative_zero_to_zero(ctx):
+    """Observed on MXNet 1.9.1: sign([nan, -0, 0, 1, -2, inf]) = [0, 0, 0, 1, -1, 1], no negative zero."""
+    x = nd.array([np.nan, -0.0, 0.0, 1, -2, np.inf], ctx=ctx)
+    got = nd.sign(x).asnumpy()
+    assert got.tolist() == [0, 0, 0, 1, -1, 1] and not np.signbit(got[:3]).any()
+    assert nd.sign(nd.array([-3, 0, 5], ctx=ctx, dtype="int32")).asnumpy().tolist() == [-1, 0, 1]
