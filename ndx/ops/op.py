@@ -11,7 +11,13 @@ Ops know nothing of NDArray or contexts: ``ndx.ndarray.dispatch.invoke`` unwraps
 ``xp`` from the context's backend, runs ``forward`` and records the node when autograd is on.
 """
 
+import warnings
+
 __all__ = ["Op", "unbroadcast"]
+
+# MXNet's kernels produce IEEE results (inf, nan) silently; numpy would warn about overflow, division
+# by zero and invalid values from the op code that called it. Only warnings raised in ndx.ops are muted.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ndx\.ops\.")
 
 
 class Op:

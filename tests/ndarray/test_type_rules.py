@@ -38,3 +38,22 @@ def test_sign_maps_nan_and_negative_zero_to_zero(ctx):
     got = nd.sign(x).asnumpy()
     assert got.tolist() == [0, 0, 0, 1, -1, 1] and not np.signbit(got[:3]).any()
     assert nd.sign(nd.array([-3, 0, 5], ctx=ctx, dtype="int32")).asnumpy().tolist() == [-1, 0, 1]
+
+
+def test_ieee_results_come_without_numpy_warnings():
+    """MXNet computes inf/nan silently; ndx's ops do not let numpy warn, while the user's own numpy code
+    still does (a fresh interpreter: pytest swaps the warning filters around collection)."""
+    import subprocess
+    import sys
+    code = ("import numpy as np, ndx as mx\n"
+            "nd = mx.nd\n"
+            "s = nd.sigmoid(nd.array([-1000.0])).asnumpy()\n"
+            "lg = nd.log(nd.array([0.0])).asnumpy()\n"
+            "q = (nd.array([1.0]) / nd.array([0.0])).asnumpy()\n"
+            "r = nd.sqrt(nd.array([-1.0])).asnumpy()\n"
+            "assert s[0] == 0 and lg[0] == -np.inf and q[0] == np.inf and np.isnan(r[0])\n"
+            "np.log(np.zeros(1))\n")
+    done = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "RuntimeWarning" in line]
+    assert len(warned) == 1 and "divide by zero encountered in log" in warned[0] and "<string>" in warned[0]
