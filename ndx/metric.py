@@ -11,7 +11,8 @@ from . import ndarray as nd
 from .ndarray.ndarray import NDArray
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MAE", "MSE", "RMSE",
-           "CrossEntropy", "Perplexity", "Loss", "CustomMetric", "create", "register", "np", "check_label_shapes"]
+           "CrossEntropy", "Perplexity", "Loss", "CustomMetric", "create", "register", "np", "check_label_shapes",
+           "MCC", "PearsonCorrelation"]
 
 _REGISTRY = {}
 
@@ -111,13 +112,14 @@ class EvalMetric:
     def get(self):
         if self.num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, self.sum_metric / self.num_inst)
+        # a Python float: prints as MXNet's numpy-1.x floats did (numpy 2 would print np.float64(...))
+        return (self.name, float(self.sum_metric / self.num_inst))
 
     def get_global(self):
         if self._has_global_stats:
             if self.global_num_inst == 0:
                 return (self.name, float("nan"))
-            return (self.name, self.global_sum_metric / self.global_num_inst)
+            return (self.name, float(self.global_sum_metric / self.global_num_inst))
         return self.get()
 
     def get_name_value(self):
@@ -240,70 +242,101 @@ class TopKAccuracy(EvalMetric):
 
 
 class _BinaryStats:
-    """Confusion counts for binary classification (class 1 = positive)."""
+    """Confusion counts for binary classification (class 1 = positive): since the last local reset,
+    and since the last full reset (``global_*``)."""
+
+    _FIELDS = ("true_positives", "false_positives", "false_negatives", "true_negatives")
 
     def __init__(self):
         self.reset_stats()
 
     def reset_stats(self):
-        self.true_positives = self.false_negatives = self.false_positives = self.true_negatives = 0
+        self.local_reset_stats()
+        for f in self._FIELDS:
+            setattr(self, "global_" + f, 0)
 
-    def update_binary_stats(self, label, pred, metric_name):
+    def local_reset_stats(self):
+        for f in self._FIELDS:
+            setattr(self, f, 0)
+
+    def update_binary_stats(self, label, pred):
         pred = _host(pred)
         label = _host(label).astype("int32")
         pred_label = _np.argmax(pred, axis=1)
         check_label_shapes(label, pred)
         if len(_np.unique(label)) > 2:
-            raise ValueError(f"{metric_name} currently only supports binary classification.")
-        pred_true = pred_label == 1
-        pred_false = ~pred_true
-        label_true = label == 1
-        label_false = ~label_true
-        self.true_positives += int((pred_true & label_true).sum())
-        self.false_positives += int((pred_true & label_false).sum())
-        self.false_negatives += int((pred_false & label_true).sum())
-        self.true_negatives += int((pred_false & label_false).sum())
+            raise ValueError("_BinaryClassificationMetrics currently only supports binary classification.")
+        pred_true, label_true = pred_label == 1, label == 1
+        counts = (int((pred_true & label_true).sum()), int((pred_true & ~label_true).sum()),
+                  int((~pred_true & label_true).sum()), int((~pred_true & ~label_true).sum()))
+        for f, n in zip(self._FIELDS, counts):
+            setattr(self, f, getattr(self, f) + n)
+            setattr(self, "global_" + f, getattr(self, "global_" + f) + n)
 
-    @property
-    def precision(self):
-        denom = self.true_positives + self.false_positives
-        return self.true_positives / denom if denom > 0 else 0.0
+    def _counts(self, use_global):
+        prefix = "global_" if use_global else ""
+        return tuple(getattr(self, prefix + f) for f in self._FIELDS)
 
-    @property
-    def recall(self):
-        denom = self.true_positives + self.false_negatives
-        return self.true_positives / denom if denom > 0 else 0.0
+    def _fscore(self, use_global):
+        tp, fp, fn, _ = self._counts(use_global)
+        precision = tp / (tp + fp) if tp + fp > 0 else 0.0
+        recall = tp / (tp + fn) if tp + fn > 0 else 0.0
+        return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
     @property
     def fscore(self):
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r > 0 else 0.0
+        return self._fscore(False)
+
+    @property
+    def global_fscore(self):
+        return self._fscore(True)
+
+    def matthewscc(self, use_global=False):
+        """(TP*TN - FP*FN) / sqrt of the product of the four margins, zero margins left out (0 if no examples)."""
+        tp, fp, fn, tn = (float(n) for n in self._counts(use_global))
+        if not tp + fp + fn + tn:
+            return 0.0
+        denom = 1.0
+        for margin in (tp + fp, tp + fn, tn + fp, tn + fn):
+            if margin != 0.0:
+                denom *= margin
+        return (tp * tn - fp * fn) / math.sqrt(denom)
 
     @property
     def total_examples(self):
-        return self.false_negatives + self.false_positives + self.true_negatives + self.true_positives
+        return sum(self._counts(False))
+
+    @property
+    def global_total_examples(self):
+        return sum(self._counts(True))
 
 
-@register
-class F1(EvalMetric):
-    """Binary F1 score of argmax predictions; ``average='macro'`` averages per-batch scores, ``'micro'``
-    pools the counts over all batches."""
+class _BinaryMetric(EvalMetric):
+    """A score of the confusion counts: per batch averaged (``macro``) or of all counts pooled (``micro``)."""
 
-    def __init__(self, name="f1", output_names=None, label_names=None, average="macro"):
+    def __init__(self, name, output_names=None, label_names=None, average="macro"):
         self.average = average
         self.metrics = _BinaryStats()
         super().__init__(name=name, output_names=output_names, label_names=label_names, has_global_stats=True)
 
+    def _score(self, use_global):
+        raise NotImplementedError()
+
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
-            self.metrics.update_binary_stats(label, pred, type(self).__name__)
+            self.metrics.update_binary_stats(label, pred)
         if self.average == "macro":
-            self._add(self.metrics.fscore, 1)
+            self.sum_metric += self._score(False)
+            self.global_sum_metric += self._score(True)
+            self.num_inst += 1
+            self.global_num_inst += 1
             self.metrics.reset_stats()
         else:
-            self.sum_metric = self.global_sum_metric = self.metrics.fscore * self.metrics.total_examples
-            self.num_inst = self.global_num_inst = self.metrics.total_examples
+            self.sum_metric = self._score(False) * self.metrics.total_examples
+            self.global_sum_metric = self._score(True) * self.metrics.global_total_examples
+            self.num_inst = self.metrics.total_examples
+            self.global_num_inst = self.metrics.global_total_examples
 
     def reset(self):
         super().reset()
@@ -311,7 +344,32 @@ class F1(EvalMetric):
 
     def reset_local(self):
         super().reset_local()
-        self.metrics.reset_stats()
+        self.metrics.local_reset_stats()
+
+
+@register
+class F1(_BinaryMetric):
+    """Binary F1 score of argmax predictions; ``average='macro'`` averages per-batch scores, ``'micro'``
+    pools the counts over all batches."""
+
+    def __init__(self, name="f1", output_names=None, label_names=None, average="macro"):
+        super().__init__(name, output_names, label_names, average)
+
+    def _score(self, use_global):
+        return self.metrics._fscore(use_global)
+
+
+@register
+class MCC(_BinaryMetric):
+    """Matthews correlation coefficient of binary argmax predictions (``macro``/``micro`` as F1)."""
+
+    def __init__(self, name="mcc", output_names=None, label_names=None, average="macro"):
+        super().__init__(name, output_names, label_names, average)
+        self._average = average
+
+    def _score(self, use_global):
+        return self.metrics.matthewscc(use_global)
+
 
 
 def _as_columns(label, pred):
@@ -438,6 +496,58 @@ class Loss(EvalMetric):
             preds = [preds]
         for pred in preds:
             self._add(float(nd.sum(pred).asscalar()), pred.size)
+
+
+@alias("pearsonr")
+class PearsonCorrelation(EvalMetric):
+    """Pearson correlation of predictions and labels (flattened, float64): the mean of per-batch
+    coefficients (``average='macro'``) or one coefficient over everything seen (``'micro'``, streamed)."""
+
+    def __init__(self, name="pearsonr", output_names=None, label_names=None, average="macro"):
+        self.average = average
+        super().__init__(name, output_names=output_names, label_names=label_names, has_global_stats=True)
+
+    def reset(self):
+        super().reset()
+        # streamed (Welford) count, mean and sum of squared deviations of labels and predictions
+        self._label_stats = self._pred_stats = (0, 0.0, 0.0)
+        self._co_moment = 0.0
+
+    @staticmethod
+    def _welford(values, stats):
+        count, mean, m2 = stats
+        count += len(values)
+        delta = values - mean
+        mean += _np.sum(delta / count)
+        return count, mean, m2 + _np.sum(delta * (values - mean))
+
+    def update(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            check_label_shapes(label, pred, False, True)
+            label = _host(label).ravel().astype(_np.float64)
+            pred = _host(pred).ravel().astype(_np.float64)
+            self.num_inst += 1
+            self.global_num_inst += 1
+            if self.average == "macro":
+                r = _np.corrcoef(pred, label)[0, 1]
+                self.sum_metric += r
+                self.global_sum_metric += r
+                continue
+            # MXNet's streaming order: the label statistics first, then the co-moment against the
+            # updated label mean and the previous prediction mean, then the prediction statistics
+            self._label_stats = self._welford(label, self._label_stats)
+            self._co_moment += _np.sum((label - self._label_stats[1]) * (pred - self._pred_stats[1]))
+            self._pred_stats = self._welford(pred, self._pred_stats)
+
+    def get(self):
+        if self.num_inst == 0:
+            return (self.name, float("nan"))
+        if self.average == "macro":
+            return (self.name, float(self.sum_metric / self.num_inst))
+        n = self._label_stats[0]
+        spread = (n - 1) * _np.sqrt(self._pred_stats[2] / (n - 1)) * _np.sqrt(self._label_stats[2] / (n - 1))
+        return (self.name, float(self._co_moment / spread))
 
 
 @register
