@@ -1,0 +1,75 @@
+"""Adamax, Nadam, DCASGD beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
+save/load, Nadam's schedule is shared by all parameters, and DCASGD's momentum (which MXNet 1.9.1
+documents but fails on) follows its formula."""
+import numpy as np
+import pytest
+
+import ndx as mx
+from ndx import autograd, gluon, nd
+
+
+def _net(weights=None):
+    net = gluon.nn.Dense(2, in_units=3)
+    net.initialize(mx.init.Constant(0.5))
+    if weights is not None:
+        net.weight.set_data(weights[0])
+        net.bias.set_data(weights[1])
+    return net
+
+
+def _steps(net, trainer, n, seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        x = nd.array(rng.standard_normal((4, 3)))
+        with autograd.record():
+            loss = (net(x) ** 2).sum()
+        loss.backward()
+        trainer.step(4)
+
+
+@pytest.mark.parametrize("name, kwargs", [("adamax", {}), ("nadam", {}), ("dcasgd", {}),
+                                          ("dcasgd", {"momentum": 0.9})])
+def test_states_saved_mid_training_continue_identically(tmp_path, name, kwargs):
+    net = _net()
+    trainer = gluon.Trainer(net.collect_params(), name, dict(kwargs, learning_rate=0.05))
+    _steps(net, trainer, 2, seed=1)
+    trainer.save_states(str(tmp_path / "t.states"))
+    saved = [net.weight.data().copy(), net.bias.data().copy()]
+    _steps(net, trainer, 2, seed=2)
+
+    again = _net(saved)
+    resumed = gluon.Trainer(again.collect_params(), name, dict(kwargs, learning_rate=0.05))
+    resumed.load_states(str(tmp_path / "t.states"))
+    _steps(again, resumed, 2, seed=2)
+    np.testing.assert_array_equal(again.weight.data().asnumpy(), net.weight.data().asnumpy())
+    np.testing.assert_array_equal(again.bias.data().asnumpy(), net.bias.data().asnumpy())
+
+
+def test_nadam_schedule_is_one_product_over_every_update():
+    opt = mx.optimizer.Nadam(learning_rate=0.01)
+    weights = [nd.ones(3), nd.ones(2)]
+    states = [opt.create_state(i, w) for i, w in enumerate(weights)]
+    want = 1.0
+    for step in range(1, 3):
+        for i, w in enumerate(weights):
+            opt.update(i, w, nd.ones(w.shape), states[i])
+            want *= 0.9 * (1 - 0.5 * 0.96 ** (step * 0.004))
+    assert opt.m_schedule == pytest.approx(want, rel=1e-15)
+
+
+def test_dcasgd_momentum_follows_its_formula():
+    lr, mom, lamda, wd = 0.1, 0.9, 0.04, 0.01
+    opt = mx.optimizer.DCASGD(learning_rate=lr, momentum=mom, lamda=lamda, wd=wd)
+    w = nd.array([1.0, -2.0, 3.0])
+    state = opt.create_state(0, w)
+    rng = np.random.default_rng(0)
+    ref_w, ref_prev, ref_m = w.asnumpy().astype(np.float64), w.asnumpy().astype(np.float64), np.zeros(3)
+    for _ in range(3):
+        g = rng.standard_normal(3).astype(np.float32)
+        opt.update(0, w, nd.array(g), state)
+        g = g.astype(np.float64)
+        ref_m = mom * ref_m - lr * (g + wd * ref_w + lamda * g * g * (ref_w - ref_prev))
+        ref_prev = ref_w.copy()
+        ref_w = ref_w + ref_m
+    np.testing.assert_allclose(w.asnumpy(), ref_w, rtol=1e-6)
+    np.testing.assert_allclose(state[1].asnumpy(), ref_prev, rtol=1e-6)
