@@ -1,13 +1,14 @@
-"""Adamax, Nadam and DCASGD: MXNet 1.9.1 writes these rules as NDArray arithmetic in Python, so
-the same float32 operations in the same order give its results bit for bit.
+"""Adamax, Nadam, DCASGD, FTML and Ftrl, bit for bit as MXNet 1.9.1 computes them.
 
-Scalars enter as Python floats, which numpy (like MXNet's scalar operators) rounds to the weight's
-dtype; products run left to right, as in MXNet's expressions.
+MXNet writes the first three as NDArray arithmetic in Python: scalars enter as Python floats, which
+numpy (like MXNet's scalar operators) rounds to the weight's dtype, and products run left to right.
+FTML and Ftrl are MXNet kernels: their float32 scalars and operation order were matched against
+MXNet's outputs (they differ from the operators' documented formulas in places, noted below).
 """
 from .optimizer import Optimizer, register
-from .rules import _zeros
+from .rules import _kernel_scalars, _one_minus, _zeros
 
-__all__ = ["Adamax", "Nadam", "DCASGD"]
+__all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl"]
 
 
 def _decayed_grad(opt, xp, grad, w, wd):
@@ -118,3 +119,71 @@ class DCASGD(Optimizer):
             step = m
         prev[...] = w
         w += step
+
+
+def _clipped(opt, xp, g, c):
+    """``clip(g, c)`` when the optimizer clips (MXNet passes the clip only when it is non-zero)."""
+    return xp.clip(g, -c, c) if opt.clip_gradient else g
+
+
+@register
+class FTML(Optimizer):
+    """Follow the Moving Leader. With ``G = clip(r*g + wd*w)``: ``v = beta2*v + (1-beta2)*G*G``,
+    ``d_t = (1-beta1**t)/lr * (sqrt(v/(1-beta2**t)) + epsilon)``,
+    ``z = beta1*z + (1-beta1)*G - (d_t - beta1*d)*w``, ``d = d_t``, ``w = -z/d_t``.
+
+    MXNet's kernel weighs ``G`` in ``z`` by ``1-beta1``, where its documentation says ``1-beta1**t``.
+    """
+
+    def __init__(self, beta1=0.6, beta2=0.999, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+
+    def create_state(self, index, weight):
+        return (_zeros(weight), _zeros(weight), _zeros(weight))
+
+    def update(self, index, weight, grad, state):
+        xp, lr, wd = self._prepare(index, weight)
+        w = weight._data
+        t = w.dtype.type(self._index_update_count[index])
+        lr, wd, r, b1, b2, eps, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.beta1, self.beta2,
+                                                    self.epsilon, self.clip_gradient or 0.0)
+        g = _clipped(self, xp, grad._data * r + wd * w, c)
+        d, v, z = (s._data for s in state)
+        one = w.dtype.type(1)
+        v[...] = b2 * v + _one_minus(w.dtype, self.beta2) * (g * g)
+        d_t = (one - b1 ** t) / lr * (xp.sqrt(v / (one - b2 ** t)) + eps)
+        z[...] = b1 * z + _one_minus(w.dtype, self.beta1) * g - (d_t - b1 * d) * w
+        d[...] = d_t
+        w[...] = -z / d_t
+
+
+@register
+class Ftrl(Optimizer):
+    """Follow the Regularized Leader (proximal, with L1 ``lamda1``). With ``G = clip(r*g)``:
+    ``z += G - (sqrt(n + G*G) - sqrt(n))*w/lr``, ``n += G*G``,
+    ``w = (sign(z)*lamda1 - z) / ((beta + sqrt(n))/lr + wd) * (|z| > lamda1)``.
+    """
+
+    def __init__(self, lamda1=0.01, learning_rate=0.1, beta=1, **kwargs):
+        super().__init__(**kwargs)
+        self.lamda1 = lamda1
+        self.beta = beta
+        self.lr = learning_rate
+
+    def create_state(self, index, weight):
+        return (_zeros(weight), _zeros(weight))
+
+    def update(self, index, weight, grad, state):
+        xp, lr, wd = self._prepare(index, weight)
+        w = weight._data
+        lr, wd, r, lamda1, beta, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.lamda1, self.beta,
+                                                     self.clip_gradient or 0.0)
+        g = _clipped(self, xp, grad._data * r, c)
+        z, n = state[0]._data, state[1]._data
+        g2 = g * g
+        z += g - (xp.sqrt(n + g2) - xp.sqrt(n)) * w / lr
+        n += g2
+        w[...] = (xp.sign(z) * lamda1 - z) / ((beta + xp.sqrt(n)) / lr + wd) * (xp.abs(z) > lamda1)

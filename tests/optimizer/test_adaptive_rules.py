@@ -1,4 +1,4 @@
-"""Adamax, Nadam, DCASGD beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
+"""Adamax, Nadam, DCASGD, FTML, Ftrl beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
 save/load, Nadam's schedule is shared by all parameters, and DCASGD's momentum (which MXNet 1.9.1
 documents but fails on) follows its formula."""
 import numpy as np
@@ -28,7 +28,7 @@ def _steps(net, trainer, n, seed):
 
 
 @pytest.mark.parametrize("name, kwargs", [("adamax", {}), ("nadam", {}), ("dcasgd", {}),
-                                          ("dcasgd", {"momentum": 0.9})])
+                                          ("dcasgd", {"momentum": 0.9}), ("ftml", {}), ("ftrl", {})])
 def test_states_saved_mid_training_continue_identically(tmp_path, name, kwargs):
     net = _net()
     trainer = gluon.Trainer(net.collect_params(), name, dict(kwargs, learning_rate=0.05))

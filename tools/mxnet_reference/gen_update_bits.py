@@ -1,4 +1,4 @@
-"""MXNet 1.9.1's SGD, NAG, Adam, RMSProp, AdaGrad, AdaDelta, Signum, Adamax, Nadam and DCASGD updates bit for bit: three steps on 1000-element weights
+"""MXNet 1.9.1's SGD, NAG, Adam, RMSProp, AdaGrad, AdaDelta, Signum, Adamax, Nadam, DCASGD, FTML and Ftrl updates bit for bit: three steps on 1000-element weights
 (with and without weight decay and clipping; float64 for SGD), enough elements for every rounding
 difference of a reordered formula or a differently rounded scalar to show. AdamW, which MXNet 1.9.1
 has only as the ``contrib.adamw_update`` op, is that op driven as ndx's AdamW drives it (``eta`` the
@@ -40,6 +40,10 @@ CASES = {  # "<optimizer>:<case>": (dtype, keyword arguments)
     "nadam:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
     "dcasgd:wd": ("float32", dict(wd=0.001)),
     "dcasgd:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005, lamda=0.1)),
+    "ftml:wd": ("float32", dict(wd=0.001)),
+    "ftml:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
+    "ftrl:wd": ("float32", dict(wd=0.001)),
+    "ftrl:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
     "adamw:wd": ("float32", dict(wd=0.001)),
     "adamw:wd_clip": ("float32", dict(wd=0.001, clip_gradient=0.005)),
 }
