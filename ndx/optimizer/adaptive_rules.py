@@ -1,4 +1,4 @@
-"""Adamax, Nadam, DCASGD, FTML and Ftrl, bit for bit as MXNet 1.9.1 computes them.
+"""Adamax, Nadam, DCASGD, FTML and Ftrl, bit for bit as MXNet 1.9.1 computes them; LAMB.
 
 MXNet writes the first three as NDArray arithmetic in Python: scalars enter as Python floats, which
 numpy (like MXNet's scalar operators) rounds to the weight's dtype, and products run left to right.
@@ -8,7 +8,7 @@ MXNet's outputs (they differ from the operators' documented formulas in places, 
 from .optimizer import Optimizer, register
 from .rules import _kernel_scalars, _one_minus, _zeros
 
-__all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl"]
+__all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl", "LAMB"]
 
 
 def _decayed_grad(opt, xp, grad, w, wd):
@@ -187,3 +187,52 @@ class Ftrl(Optimizer):
         z += g - (xp.sqrt(n + g2) - xp.sqrt(n)) * w / lr
         n += g2
         w[...] = (xp.sign(z) * lamda1 - z) / ((beta + xp.sqrt(n)) / lr + wd) * (xp.abs(z) > lamda1)
+
+
+@register
+class LAMB(Optimizer):
+    """Layer-wise adaptive moments (LAMB): an Adam direction ``u = m_hat/(sqrt(v_hat) + epsilon) + wd*w``
+    (``G = clip(r*g)``; bias-corrected unless ``bias_correction=False``), scaled per parameter by the
+    trust ratio ``||w|| / ||u||`` (1 when either norm is 0; ``||w||`` clamped to ``lower_bound`` /
+    ``upper_bound`` when given): ``w -= lr * ratio * u``.
+
+    Not bit for bit: against MXNet 1.9.1's single-parameter kernels it agreed to about 1e-4 relative
+    after three steps (the norms and the kernels' rounding differ).
+    """
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-6, lower_bound=None,
+                 upper_bound=None, bias_correction=True, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.lower_bound = lower_bound
+        self.upper_bound = upper_bound
+        self.bias_correction = bias_correction
+
+    def create_state(self, index, weight):
+        return (_zeros(weight), _zeros(weight))
+
+    def update(self, index, weight, grad, state):
+        xp, lr, wd = self._prepare(index, weight)
+        w = weight._data
+        t = w.dtype.type(self._index_update_count[index])
+        lr, wd, r, b1, b2, eps, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.beta1, self.beta2,
+                                                    self.epsilon, self.clip_gradient or 0.0)
+        g = _clipped(self, xp, grad._data * r, c)
+        m, v = state[0]._data, state[1]._data
+        one = w.dtype.type(1)
+        m[...] = b1 * m + _one_minus(w.dtype, self.beta1) * g
+        v[...] = b2 * v + _one_minus(w.dtype, self.beta2) * (g * g)
+        if self.bias_correction:
+            u = (m / (one - b1 ** t)) / (xp.sqrt(v / (one - b2 ** t)) + eps) + wd * w
+        else:
+            u = m / (xp.sqrt(v) + eps) + wd * w
+        r1, r2 = xp.sqrt((w * w).sum()), xp.sqrt((u * u).sum())
+        if self.lower_bound:
+            r1 = xp.maximum(r1, w.dtype.type(self.lower_bound))
+        if self.upper_bound:
+            r1 = xp.minimum(r1, w.dtype.type(self.upper_bound))
+        # lr * r1 / r2 as one scalar (MXNet's order), kept on the device: no host round trip for the norms
+        step = xp.where((r1 == 0) | (r2 == 0), lr, lr * r1 / xp.where(r2 == 0, one, r2))
+        w -= step * u

@@ -1,4 +1,4 @@
-"""Adamax, Nadam, DCASGD, FTML, Ftrl beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
+"""Adamax, Nadam, DCASGD, FTML, Ftrl (and LAMB) beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
 save/load, Nadam's schedule is shared by all parameters, and DCASGD's momentum (which MXNet 1.9.1
 documents but fails on) follows its formula."""
 import numpy as np
@@ -28,7 +28,8 @@ def _steps(net, trainer, n, seed):
 
 
 @pytest.mark.parametrize("name, kwargs", [("adamax", {}), ("nadam", {}), ("dcasgd", {}),
-                                          ("dcasgd", {"momentum": 0.9}), ("ftml", {}), ("ftrl", {})])
+                                          ("dcasgd", {"momentum": 0.9}), ("ftml", {}), ("ftrl", {}),
+                                          ("lamb", {})])
 def test_states_saved_mid_training_continue_identically(tmp_path, name, kwargs):
     net = _net()
     trainer = gluon.Trainer(net.collect_params(), name, dict(kwargs, learning_rate=0.05))
@@ -73,3 +74,46 @@ def test_dcasgd_momentum_follows_its_formula():
         ref_w = ref_w + ref_m
     np.testing.assert_allclose(w.asnumpy(), ref_w, rtol=1e-6)
     np.testing.assert_allclose(state[1].asnumpy(), ref_prev, rtol=1e-6)
+
+
+def _lamb_reference(w, grads, lr, wd, beta1=0.9, beta2=0.999, eps=1e-6, bias=True, lower=None, upper=None):
+    """LAMB in float64, as MXNet documents lamb_update_phase1/2 (upper bound read as a cap)."""
+    w = w.astype(np.float64)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, 1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        if bias:
+            u = (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps) + wd * w
+        else:
+            u = m / (np.sqrt(v) + eps) + wd * w
+        r1, r2 = np.linalg.norm(w), np.linalg.norm(u)
+        r1 = max(r1, lower) if lower else r1
+        r1 = min(r1, upper) if upper else r1
+        w = w - lr * (r1 / r2 if r1 and r2 else 1.0) * u
+    return w
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"wd": 0.01}, {"bias_correction": False}, {"upper_bound": 0.5},
+                                    {"lower_bound": 100.0}])
+def test_lamb_follows_its_formula(ctx, kwargs):
+    rng = np.random.default_rng(3)
+    w0 = rng.standard_normal(50).astype(np.float32)
+    grads = [rng.standard_normal(50).astype(np.float32) for _ in range(3)]
+    opt = mx.optimizer.LAMB(learning_rate=0.01, **kwargs)
+    w = nd.array(w0, ctx=ctx)
+    state = opt.create_state(0, w)
+    for g in grads:
+        opt.update(0, w, nd.array(g, ctx=ctx), state)
+    want = _lamb_reference(w0, [g.astype(np.float64) for g in grads], 0.01, kwargs.get("wd", 0.0),
+                           bias=kwargs.get("bias_correction", True), lower=kwargs.get("lower_bound"),
+                           upper=kwargs.get("upper_bound"))
+    np.testing.assert_allclose(w.asnumpy(), want, rtol=2e-5, atol=1e-6)
+
+
+def test_lamb_with_a_zero_weight_takes_the_plain_step(ctx):
+    opt = mx.optimizer.LAMB(learning_rate=0.1)
+    w = nd.zeros(4, ctx=ctx)
+    opt.update(0, w, nd.array([1.0, -1.0, 2.0, 0.0], ctx=ctx), opt.create_state(0, w))
+    # ||w|| = 0: no trust ratio; the bias-corrected first step is g/(|g| + eps) per element
+    np.testing.assert_allclose(w.asnumpy(), [-0.1, 0.1, -0.1, 0.0], rtol=1e-5)
