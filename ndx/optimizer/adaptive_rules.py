@@ -1,14 +1,16 @@
-"""Adamax, Nadam, DCASGD, FTML and Ftrl, bit for bit as MXNet 1.9.1 computes them; LAMB.
+"""Adamax, Nadam, DCASGD, FTML and Ftrl, bit for bit as MXNet 1.9.1 computes them; LAMB and SGLD.
 
 MXNet writes the first three as NDArray arithmetic in Python: scalars enter as Python floats, which
 numpy (like MXNet's scalar operators) rounds to the weight's dtype, and products run left to right.
 FTML and Ftrl are MXNet kernels: their float32 scalars and operation order were matched against
 MXNet's outputs (they differ from the operators' documented formulas in places, noted below).
 """
+import math
+
 from .optimizer import Optimizer, register
 from .rules import _kernel_scalars, _one_minus, _zeros
 
-__all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl", "LAMB"]
+__all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl", "LAMB", "SGLD"]
 
 
 def _decayed_grad(opt, xp, grad, w, wd):
@@ -236,3 +238,19 @@ class LAMB(Optimizer):
         # lr * r1 / r2 as one scalar (MXNet's order), kept on the device: no host round trip for the norms
         step = xp.where((r1 == 0) | (r2 == 0), lr, lr * r1 / xp.where(r2 == 0, one, r2))
         w -= step * u
+
+
+@register
+class SGLD(Optimizer):
+    """Stochastic gradient Langevin dynamics: ``w += -lr/2*(G + wd*w) + N(0, sqrt(lr))`` with
+    ``G = clip(r*g)``; the noise comes from the weight's context's generator (``mx.random.seed``)."""
+
+    def update(self, index, weight, grad, state):
+        from ..ndarray import random as nd_random
+        xp, lr, wd = self._prepare(index, weight)
+        w = weight._data
+        g = grad._data * self.rescale_grad
+        if self.clip_gradient is not None:
+            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+        w += -lr / 2 * (g + wd * w)
+        w += nd_random.normal(0, math.sqrt(lr), shape=w.shape, dtype=w.dtype, ctx=weight._ctx)._data

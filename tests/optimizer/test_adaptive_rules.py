@@ -1,6 +1,8 @@
 """Adamax, Nadam, DCASGD, FTML, Ftrl (and LAMB) beyond the bit-for-bit steps of test_against_mxnet.py: states survive a
 save/load, Nadam's schedule is shared by all parameters, and DCASGD's momentum (which MXNet 1.9.1
 documents but fails on) follows its formula."""
+import math
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,20 @@ def test_lamb_with_a_zero_weight_takes_the_plain_step(ctx):
     opt.update(0, w, nd.array([1.0, -1.0, 2.0, 0.0], ctx=ctx), opt.create_state(0, w))
     # ||w|| = 0: no trust ratio; the bias-corrected first step is g/(|g| + eps) per element
     np.testing.assert_allclose(w.asnumpy(), [-0.1, 0.1, -0.1, 0.0], rtol=1e-5)
+
+
+def test_sgld_adds_a_half_gradient_step_and_gaussian_noise_of_variance_lr(ctx):
+    lr, wd = 0.04, 0.1
+    opt = mx.optimizer.SGLD(learning_rate=lr, wd=wd)
+    w0 = np.linspace(-1, 1, 20000).astype(np.float32)
+    g = np.full(20000, 0.5, np.float32)
+    mx.random.seed(7)
+    w = nd.array(w0, ctx=ctx)
+    opt.update(0, w, nd.array(g, ctx=ctx), opt.create_state(0, w))
+    noise = w.asnumpy() - (w0 - lr / 2 * (g + wd * w0))
+    assert abs(noise.mean()) < 4 * math.sqrt(lr / 20000)
+    assert noise.std() == pytest.approx(math.sqrt(lr), rel=0.03)
+    mx.random.seed(7)                                    # the same seed draws the same noise
+    again = nd.array(w0, ctx=ctx)
+    opt.update(0, again, nd.array(g, ctx=ctx), None)
+    np.testing.assert_array_equal(again.asnumpy(), w.asnumpy())
