@@ -68,7 +68,7 @@ def invoke2(op, a, b):
             res = op.forward(backend.xp, a._data, b._data)
     else:
         res = op.forward(backend.xp, a._data, b._data)
-    if _state.recording and (a._node is not None or b._node is not None):
+    if _state.recording and (a._node is not None or b._node is not None) and op.backward is not None:
         return _record(op, (a, b), (a._data, b._data), res, None, _EMPTY, ctx)
     out = _new(NDArray)
     out._data = res

@@ -32,6 +32,21 @@ def _apart(*s):
     return (v + 1.0) * 0.37
 
 
+def _spd(*batch, n=3):
+    """Well-conditioned symmetric positive-definite matrices."""
+    m = RNG.standard_normal(batch + (n, n))
+    return m @ np.swapaxes(m, -1, -2) + n * np.eye(n)
+
+
+def _lower(*batch, n=3):
+    """Well-conditioned lower-triangular factors with junk above the diagonal (which the ops ignore)."""
+    return np.linalg.cholesky(_spd(*batch, n=n)) + np.triu(RNG.standard_normal(batch + (n, n)), 1)
+
+
+def _sym(a):
+    return (a + nd.swapaxes(a, -1, -2)) * 0.5
+
+
 # (covered op names, nd expression, input arrays)
 CASES = {
     "sort": (lambda x: nd.sort(x, axis=0, is_ascend=False) * nd.array(np.arange(6).reshape(2, 3), ctx=x.context, dtype=x.dtype),
@@ -127,6 +142,23 @@ CASES = {
     "batch_dot": (lambda a, b: nd.batch_dot(a, b, transpose_b=True), [_r(2, 3, 4), _r(2, 5, 4)]),
     "_linalg_gemm2": (lambda a, b: nd.linalg.gemm2(a, b, transpose_a=True, alpha=1.5, axis=-3),
                       [_r(2, 4, 3, 3), _r(2, 4, 3, 5)]),
+    "_linalg_gemm": (lambda a, b, c: nd.linalg.gemm(a, b, c, transpose_b=True, alpha=1.5, beta=0.5),
+                     [_r(2, 3, 4), _r(2, 5, 4), _r(2, 3, 5)]),
+    # potrf reads A's lower triangle and MXNet symmetrizes its gradient: differentiate through a symmetric input
+    "_linalg_potrf": (lambda a: nd.linalg.potrf(_sym(a)), [_spd(2)]),
+    "_linalg_potri": (nd.linalg.potri, [_lower(2)]),
+    "_linalg_trsm": (lambda a, b: nd.linalg.trsm(a, b, transpose=True, alpha=1.5), [_lower(2), _r(2, 3, 4)]),
+    "_linalg_trmm": (lambda a, b: nd.linalg.trmm(a, b, rightside=True, lower=False, alpha=0.5),
+                     [np.swapaxes(_lower(2), -1, -2), _r(2, 4, 3)]),
+    "_linalg_syrk": (lambda a: nd.linalg.syrk(a, transpose=True, alpha=0.5), [_r(2, 3, 4)]),
+    "_linalg_inverse": (nd.linalg.inverse, [_spd(2) + _r(2, 3, 3)]),
+    "_linalg_det": (nd.linalg.det, [_spd(2) + _r(2, 3, 3)]),
+    "_linalg_slogdet": (lambda a: nd.linalg.slogdet(a)[1] * 2 + nd.linalg.slogdet(a)[0], [_spd(2) - 2 * _spd(2)]),
+    "_linalg_sumlogdiag": (nd.linalg.sumlogdiag, [_spd(2)]),
+    "_linalg_extractdiag": (lambda a: nd.linalg.extractdiag(a, offset=-1), [_r(2, 3, 3)]),
+    "_linalg_makediag": (lambda a: nd.linalg.makediag(a, offset=1), [_r(2, 3)]),
+    "_linalg_extracttrian": (lambda a: nd.linalg.extracttrian(a, offset=1), [_r(2, 4, 4)]),
+    "_linalg_maketrian": (lambda a: nd.linalg.maketrian(a, lower=False), [_r(2, 6)]),
 }
 EXTRA = {  # the same ops on other paths: first-axis view indexing, 1-D and N-D dot, the where row rule
     "getitem_view": (lambda x: x[1] * 3 + x[0:1].reshape((4,)), [_r(2, 4)]),
@@ -138,6 +170,13 @@ EXTRA = {  # the same ops on other paths: first-axis view indexing, 1-D and N-D 
                                [_r(2, 3, 2), _r(4, 3, 2)]),
     "where_rows": (lambda c, a, b: nd.where(c, a, b), [np.array([1, 0], np.int64), _r(2, 3), _r(2, 3)]),
     "sum_all": (lambda x: x.sum() * x.mean(), [_r(2, 3)]),
+    "_linalg_gemm_axis": (lambda a, b, c: nd.linalg.gemm(a, b, c, transpose_a=True, axis=-3),
+                          [_r(3, 2, 4), _r(3, 2, 5), _r(4, 2, 5)]),
+    "_linalg_potrf_2d": (lambda a: nd.linalg.potrf(_sym(a)), [_spd(n=4)]),
+    "_linalg_trsm_right_upper": (lambda a, b: nd.linalg.trsm(a, b, rightside=True, lower=False),
+                                 [np.swapaxes(_lower(2), -1, -2), _r(2, 4, 3)]),
+    "_linalg_trmm_left_transposed": (lambda a, b: nd.linalg.trmm(a, b, transpose=True), [_lower(), _r(3, 2)]),
+    "_linalg_det_2d": (nd.linalg.det, [_spd() + _r(3, 3)]),
 }
 
 
