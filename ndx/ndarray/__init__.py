@@ -3,6 +3,7 @@ from . import random
 from .creation import arange, empty, eye, full, linspace, ones, zeros
 from .functions import *  # noqa: F401,F403
 from .functions import _UNARY
+from .extra_ops import *  # noqa: F401,F403
 from .ndarray import NDArray, array, from_dlpack, from_numpy
 from .methods import install as _install_methods
 
