@@ -8,7 +8,7 @@ MXNet's outputs (they differ from the operators' documented formulas in places, 
 import math
 
 from .optimizer import Optimizer, register
-from .rules import _kernel_scalars, _one_minus, _zeros
+from .rules import _kernel_scalars, _one_minus, _TwoStateRule, _zeros
 
 __all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl", "LAMB", "SGLD"]
 
@@ -22,7 +22,7 @@ def _decayed_grad(opt, xp, grad, w, wd):
 
 
 @register
-class Adamax(Optimizer):
+class Adamax(_TwoStateRule):
     """Adam with the infinity norm: ``m = beta1*m + (1-beta1)*G``, ``u = max(beta2*u, |G|)``,
     ``w -= lr/(1-beta1**t) * m/u`` with ``G = clip(r*g + wd*w)``."""
 
@@ -30,9 +30,6 @@ class Adamax(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta1 = beta1
         self.beta2 = beta2
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -47,7 +44,7 @@ class Adamax(Optimizer):
 
 
 @register
-class Nadam(Optimizer):
+class Nadam(_TwoStateRule):
     """Adam with Nesterov momentum and a momentum schedule ``mu_t = beta1*(1 - 0.5*0.96**(t*decay))``.
 
     As in MXNet, the schedule product ``m_schedule`` belongs to the optimizer, not to a parameter:
@@ -62,9 +59,6 @@ class Nadam(Optimizer):
         self.epsilon = epsilon
         self.schedule_decay = schedule_decay
         self.m_schedule = 1.0
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -163,7 +157,7 @@ class FTML(Optimizer):
 
 
 @register
-class Ftrl(Optimizer):
+class Ftrl(_TwoStateRule):
     """Follow the Regularized Leader (proximal, with L1 ``lamda1``). With ``G = clip(r*g)``:
     ``z += G - (sqrt(n + G*G) - sqrt(n))*w/lr``, ``n += G*G``,
     ``w = (sign(z)*lamda1 - z) / ((beta + sqrt(n))/lr + wd) * (|z| > lamda1)``.
@@ -174,9 +168,6 @@ class Ftrl(Optimizer):
         self.lamda1 = lamda1
         self.beta = beta
         self.lr = learning_rate
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -192,7 +183,7 @@ class Ftrl(Optimizer):
 
 
 @register
-class LAMB(Optimizer):
+class LAMB(_TwoStateRule):
     """Layer-wise adaptive moments (LAMB): an Adam direction ``u = m_hat/(sqrt(v_hat) + epsilon) + wd*w``
     (``G = clip(r*g)``; bias-corrected unless ``bias_correction=False``), scaled per parameter by the
     trust ratio ``||w|| / ||u||`` (1 when either norm is 0; ``||w||`` clamped to ``lower_bound`` /
@@ -211,9 +202,6 @@ class LAMB(Optimizer):
         self.lower_bound = lower_bound
         self.upper_bound = upper_bound
         self.bias_correction = bias_correction
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)

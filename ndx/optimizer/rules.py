@@ -28,6 +28,13 @@ def _zeros(weight):
     return _wrap(xp.zeros_like(weight._data), weight._ctx)
 
 
+class _TwoStateRule(Optimizer):
+    """A rule with two state arrays shaped like the weight (two moments, or two accumulators)."""
+
+    def create_state(self, index, weight):
+        return (_zeros(weight), _zeros(weight))
+
+
 class _MomentumRule(Optimizer):
     """A rule with one optional state, the momentum (none when ``momentum`` is 0)."""
 
@@ -128,7 +135,7 @@ class Signum(_MomentumRule):
 
 
 @register
-class Adam(Optimizer):
+class Adam(_TwoStateRule):
     """Adam. Bias correction goes into the step size: ``lr_t = lr*sqrt(1-beta2**t)/(1-beta1**t)``;
     ``G = clip(r*g + wd*w)`` (weight decay inside the clip); ``m = beta1*m + (1-beta1)*G``;
     ``v = beta2*v + (1-beta2)*G*G``; ``w = w - lr_t*m/(sqrt(v) + epsilon)``.
@@ -140,9 +147,6 @@ class Adam(Optimizer):
         self.beta2 = beta2
         self.epsilon = epsilon
         self.lazy_update = lazy_update
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -163,7 +167,7 @@ class Adam(Optimizer):
 
 
 @register
-class AdamW(Optimizer):
+class AdamW(_TwoStateRule):
     """Adam with decoupled weight decay (an ndx addition: MXNet 1.9.1 only has the ``contrib.adamw_update`` op).
 
     Follows that op with ``eta = lr`` and Adam's bias correction in the step:
@@ -176,9 +180,6 @@ class AdamW(Optimizer):
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
@@ -268,7 +269,7 @@ class RMSProp(Optimizer):
 
 
 @register
-class AdaDelta(Optimizer):
+class AdaDelta(_TwoStateRule):
     """AdaDelta (the learning rate is unused). The gradient buffer itself is rescaled in place (``g *= r``)
     as MXNet does; then ``G = clip(g)``, ``acc_g = rho*acc_g + (1-rho)*G*G``,
     ``delta = sqrt(acc_d + eps)/sqrt(acc_g + eps)*G``, ``acc_d = rho*acc_d + (1-rho)*delta*delta``,
@@ -279,9 +280,6 @@ class AdaDelta(Optimizer):
         super().__init__(**kwargs)
         self.rho = rho
         self.epsilon = epsilon
-
-    def create_state(self, index, weight):
-        return (_zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
         xp, _, wd = self._prepare(index, weight)
