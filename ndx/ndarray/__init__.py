@@ -19,7 +19,7 @@ def __getattr__(name):
     if name in ("save", "load", "load_frombuffer"):
         value = globals()[name] = getattr(importlib.import_module("ndx.ndarray.io"), name)
         return value
-    if name in ("contrib", "linalg"):
+    if name in ("contrib", "linalg", "image"):
         return importlib.import_module(f"ndx.ndarray.{name}")
     try:
         nn_ops = importlib.import_module("ndx.ndarray.nn_ops")
