@@ -4,11 +4,7 @@ from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 from . import data, loss, utils
 from .trainer import Trainer
-try:  # SymbolBlock, and HybridBlock.export attached by it (ndx/gluon/symbol_block.py, symbol engineer)
-    from .symbol_block import SymbolBlock  # noqa: E402
-except ModuleNotFoundError as _e:  # only a missing file is tolerated, never an error inside it
-    if _e.name != __name__ + ".symbol_block":
-        raise
+from .symbol_block import SymbolBlock  # noqa: E402  (it also attaches HybridBlock.export)
 from . import checkpoint as _checkpoint  # noqa: E402  (save_parameters / load_parameters / ParameterDict.save)
 
 _checkpoint.install()

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..block import HybridBlock
 
-__all__ = ["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"]
+__all__ = ["BatchNorm", "BatchNormReLU", "LayerNorm", "InstanceNorm", "GroupNorm"]
 
 
 def _kwargs_repr(kwargs):
@@ -56,6 +56,14 @@ class BatchNorm(HybridBlock):
         return "{name}({content}, in_channels={c})".format(name=type(self).__name__,
                                                             content=_kwargs_repr(self._kwargs),
                                                             c=in_channels if in_channels else None)
+
+
+class BatchNormReLU(BatchNorm):
+    """``BatchNorm`` followed by a ReLU, one layer (MXNet 1.9.1 runs it with oneDNN only; ndx everywhere)."""
+
+    def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        y = super().hybrid_forward(F, x, gamma, beta, running_mean, running_var)
+        return F.Activation(y, act_type="relu")
 
 
 class _AffineNorm(HybridBlock):

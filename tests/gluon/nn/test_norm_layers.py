@@ -168,3 +168,34 @@ def test_norm_layer_input_gradient(ctx, rng, make):
         with autograd.train_mode():
             return layer(x)
     check_numeric_gradient(fn, [rng.standard_normal((4, 3))], ctx=ctx, rtol=1e-3)
+
+
+def test_batchnorm_relu_is_batchnorm_then_relu(ctx, rng):
+    """Observed on MXNet 1.9.1: same repr, prefix and parameters as BatchNorm under its own name."""
+    bnr = nn.BatchNormReLU(in_channels=2)
+    assert repr(bnr) == ("BatchNormReLU(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, "
+                         "in_channels=2)")
+    assert bnr.prefix.startswith("batchnormrelu") and sorted(p.split("_", 1)[1] for p in bnr.collect_params()) == [
+        "beta", "gamma", "running_mean", "running_var"]
+    bn = nn.BatchNorm(in_channels=2)
+    for block in (bnr, bn):
+        block.initialize(ctx=ctx)
+        block.gamma.set_data(nd.array([1.5, 0.5]))
+        block.beta.set_data(nd.array([0.2, -0.3]))
+    xv = rng.standard_normal((6, 2)).astype(np.float32)
+    outs, grads = [], []
+    for block, relu in ((bnr, False), (bn, True)):
+        x = nd.array(xv, ctx=ctx)
+        x.attach_grad()
+        with autograd.record():
+            y = block(x)
+            if relu:
+                y = nd.relu(y)
+        y.backward()
+        outs.append(y.asnumpy())
+        grads.append(x.grad.asnumpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(bnr.running_mean.data().asnumpy(), bn.running_mean.data().asnumpy(), rtol=1e-6)
+    assert (outs[0] >= 0).all() and (outs[0] == 0).any()
+    assert nn.SymbolBlock is mx.gluon.SymbolBlock
