@@ -363,7 +363,7 @@ def _infer_reshape(src, target, reverse=False):
                 b = d // a
             if a * b != d:
                 raise MXNetError("Check failed: d1 * d2 == static_cast<IType>(d0) || static_cast<IType>(d0) == "
-                                 f"IType(-1): Split dims {target[j + 1]}, {target[j + 2]} do not divide original dim {d}")
+                                 f"IType(-1): Split dims {a}, {b} do not divide original dim {d}")
             out.extend([a, b]); i += 1; j += 2
         else:
             out.append(t); i += 1

@@ -46,6 +46,8 @@ def test_reshape_shares_memory(ctx):
     ((2, 3, -3), mx.MXNetError, r"src_idx < dshape_len-1 \(2 vs. 2\)"),
     ((-5, 4), mx.MXNetError, "shape dim size must be >= -1, while received -5"),
     ((-4, 1, 3, -2), mx.MXNetError, "Split dims 1, 3 do not divide original dim 2"),
+    ((-4, -1, 4, -2), mx.MXNetError, "Split dims 0, 4 do not divide original dim 2"),   # -1 shown as inferred
+    ((-4, 3, -1, -2), mx.MXNetError, "Split dims 3, 0 do not divide original dim 2"),
     # observed on MXNet 1.9.1: a plain target larger than the array fails in the backend, a smaller one in Python
     ((5, 6), mx.MXNetError, r"^NDArray.Reshape: Check failed: shape_.Size\(\) >= shape.Size\(\) \(24 vs. 30\) : "
                             "target shape size is larger than the current shape$"),
