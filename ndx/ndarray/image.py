@@ -6,14 +6,10 @@ import numpy as np
 from ..base import MXNetError
 from . import functions as F
 from . import random as _random
-from .ndarray import array
+from .ndarray import _shape_str as _shape, array
 
 __all__ = ["to_tensor", "normalize", "flip_left_right", "flip_top_bottom", "random_flip_left_right",
            "random_flip_top_bottom"]
-
-
-def _shape(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"
 
 
 def _check_image(data):

@@ -117,9 +117,17 @@ class DCASGD(Optimizer):
         w += step
 
 
-def _clipped(opt, xp, g, c):
-    """``clip(g, c)`` when the optimizer clips (MXNet passes the clip only when it is non-zero)."""
-    return xp.clip(g, -c, c) if opt.clip_gradient else g
+def _kernel_start(opt, index, weight, grad, *hyper, wd_in_grad=False):
+    """Count the update and return ``(xp, w, lr, wd, G, hyper)`` as MXNet's update kernels see them:
+    float32 scalars in the weight's dtype, ``G = clip(r*g)`` (``clip(r*g + wd*w)`` with ``wd_in_grad``;
+    MXNet passes the clip only when it is non-zero)."""
+    xp, lr, wd = opt._prepare(index, weight)
+    w = weight._data
+    lr, wd, r, c, *hyper = _kernel_scalars(w.dtype, lr, wd, opt.rescale_grad, opt.clip_gradient or 0.0, *hyper)
+    g = grad._data * r + wd * w if wd_in_grad else grad._data * r
+    if opt.clip_gradient:
+        g = xp.clip(g, -c, c)
+    return xp, w, lr, wd, g, hyper
 
 
 @register
@@ -141,12 +149,9 @@ class FTML(Optimizer):
         return (_zeros(weight), _zeros(weight), _zeros(weight))
 
     def update(self, index, weight, grad, state):
-        xp, lr, wd = self._prepare(index, weight)
-        w = weight._data
+        xp, w, lr, wd, g, (b1, b2, eps) = _kernel_start(self, index, weight, grad, self.beta1, self.beta2,
+                                                        self.epsilon, wd_in_grad=True)
         t = w.dtype.type(self._index_update_count[index])
-        lr, wd, r, b1, b2, eps, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.beta1, self.beta2,
-                                                    self.epsilon, self.clip_gradient or 0.0)
-        g = _clipped(self, xp, grad._data * r + wd * w, c)
         d, v, z = (s._data for s in state)
         one = w.dtype.type(1)
         v[...] = b2 * v + _one_minus(w.dtype, self.beta2) * (g * g)
@@ -170,11 +175,7 @@ class Ftrl(_TwoStateRule):
         self.lr = learning_rate
 
     def update(self, index, weight, grad, state):
-        xp, lr, wd = self._prepare(index, weight)
-        w = weight._data
-        lr, wd, r, lamda1, beta, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.lamda1, self.beta,
-                                                     self.clip_gradient or 0.0)
-        g = _clipped(self, xp, grad._data * r, c)
+        xp, w, lr, wd, g, (lamda1, beta) = _kernel_start(self, index, weight, grad, self.lamda1, self.beta)
         z, n = state[0]._data, state[1]._data
         g2 = g * g
         z += g - (xp.sqrt(n + g2) - xp.sqrt(n)) * w / lr
@@ -204,12 +205,9 @@ class LAMB(_TwoStateRule):
         self.bias_correction = bias_correction
 
     def update(self, index, weight, grad, state):
-        xp, lr, wd = self._prepare(index, weight)
-        w = weight._data
+        xp, w, lr, wd, g, (b1, b2, eps) = _kernel_start(self, index, weight, grad, self.beta1, self.beta2,
+                                                        self.epsilon)
         t = w.dtype.type(self._index_update_count[index])
-        lr, wd, r, b1, b2, eps, c = _kernel_scalars(w.dtype, lr, wd, self.rescale_grad, self.beta1, self.beta2,
-                                                    self.epsilon, self.clip_gradient or 0.0)
-        g = _clipped(self, xp, grad._data * r, c)
         m, v = state[0]._data, state[1]._data
         one = w.dtype.type(1)
         m[...] = b1 * m + _one_minus(w.dtype, self.beta1) * g
