@@ -13,9 +13,10 @@ from .rules import _kernel_scalars, _one_minus, _TwoStateRule, _zeros
 __all__ = ["Adamax", "Nadam", "DCASGD", "FTML", "Ftrl", "LAMB", "SGLD"]
 
 
-def _decayed_grad(opt, xp, grad, w, wd):
-    """``clip(rescale_grad*g + wd*w)`` (weight decay inside the clip), a new array."""
-    g = grad * opt.rescale_grad + wd * w
+def _python_grad(opt, xp, grad, w=None, wd=0.0):
+    """``clip(rescale_grad*g)``, or ``clip(rescale_grad*g + wd*w)`` given ``w`` (weight decay inside the
+    clip), as a new array: the gradient of MXNet's Python-level rules."""
+    g = grad * opt.rescale_grad if w is None else grad * opt.rescale_grad + wd * w
     if opt.clip_gradient is not None:
         g = xp.clip(g, -opt.clip_gradient, opt.clip_gradient)
     return g
@@ -35,7 +36,7 @@ class Adamax(_TwoStateRule):
         xp, lr, wd = self._prepare(index, weight)
         lr /= 1.0 - self.beta1 ** self._index_update_count[index]
         w = weight._data
-        g = _decayed_grad(self, xp, grad._data, w, wd)
+        g = _python_grad(self, xp, grad._data, w, wd)
         m, u = state[0]._data, state[1]._data
         m *= self.beta1
         m += (1.0 - self.beta1) * g
@@ -64,7 +65,7 @@ class Nadam(_TwoStateRule):
         xp, lr, wd = self._prepare(index, weight)
         t = self._index_update_count[index]
         w = weight._data
-        g = _decayed_grad(self, xp, grad._data, w, wd)
+        g = _python_grad(self, xp, grad._data, w, wd)
         mu_t = self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.schedule_decay))
         mu_next = self.beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * self.schedule_decay))
         self.m_schedule = self.m_schedule * mu_t
@@ -102,9 +103,7 @@ class DCASGD(Optimizer):
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
         w = weight._data
-        g = grad._data * self.rescale_grad
-        if self.clip_gradient is not None:
-            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = _python_grad(self, xp, grad._data)
         mom, previous = state
         prev = previous._data
         step = -lr * (g + wd * w + self.lamda * g * g * (w - prev))
@@ -235,8 +234,6 @@ class SGLD(Optimizer):
         from ..ndarray import random as nd_random
         xp, lr, wd = self._prepare(index, weight)
         w = weight._data
-        g = grad._data * self.rescale_grad
-        if self.clip_gradient is not None:
-            g = xp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = _python_grad(self, xp, grad._data)
         w += -lr / 2 * (g + wd * w)
         w += nd_random.normal(0, math.sqrt(lr), shape=w.shape, dtype=w.dtype, ctx=weight._ctx)._data
