@@ -204,18 +204,24 @@ def oneshot(req):
     try:
         step, sync, env = _build(lib, req["area"], req["workload"], req["cfg"])
         gc.collect()
+        # let the set-up's freed memory settle first (see PLANS' fresh_settle in runner.py)
+        time.sleep(req["cfg"].get("settle", 0.0))
         base_peak = _maxrss_bytes()
         base_cur = _current_rss_bytes()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
         step()
         sync()
         t = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
         peak = _maxrss_bytes()
         child_peak = _maxrss_bytes(resource.RUSAGE_CHILDREN)
     except Exception as exc:  # noqa: BLE001
         _reply(_classify(lib, exc))
         return
-    _reply({"status": "ok", "t": t, "info": env.info,
+    # CPU seconds of the step, in user space and in the kernel (a save's time is mostly the latter)
+    cpu = {"user": r1.ru_utime - r0.ru_utime, "system": r1.ru_stime - r0.ru_stime}
+    _reply({"status": "ok", "t": t, "info": env.info, "cpu": cpu,
             "rss": {"baseline_peak": base_peak, "baseline_current": base_cur,
                     "peak": peak, "children_peak": child_peak}})
 

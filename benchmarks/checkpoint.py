@@ -4,7 +4,8 @@ A checkpoint of 64 float32 arrays of 1024×1024 (256 MB; 16 arrays = 64 MB with 
 sample is one save or one load in a brand-new process, so the peak RSS is that operation's. The
 files live in the temp dir and are read back from the page cache (warm), written without fsync;
 before each save the dirty pages of earlier samples are flushed (untimed), so that no sample is
-throttled by another's writeback. These are CPU/memory-bound numbers, not disk numbers.
+throttled by another's writeback, and each process waits between its set-up and the timed operation
+(the runner's ``fresh_settle``), so that memory freed by the set-up has settled. These are CPU/memory-bound numbers, not disk numbers.
 """
 from . import _fixtures
 from .common import Workload
@@ -15,9 +16,11 @@ TITLE = "checkpoint — save/load per format"
 def about(cfg):
     n = _fixtures.n_arrays(cfg)
     return ("%d float32 arrays of 1024×1024 (%d MB); one operation per fresh process, page cache "
-            "warm, no fsync (earlier samples' dirty pages flushed before each save, untimed). Columns other than ndx and MXNet are references: numpy = raw "
-            "`tofile`/`fromfile` (for `.params`), safetensors' numpy API, `np.savez`/`np.load`; "
-            "PyTorch = safetensors' torch API." % (n, n * 4))
+            "warm, no fsync (earlier samples' dirty pages flushed before each save, untimed; "
+            "%g s settle between set-up and the timed operation). Columns other than ndx and "
+            "MXNet are references: numpy = raw `tofile`/`fromfile` (for `.params`), safetensors' "
+            "numpy API, `np.savez`/`np.load`; PyTorch = safetensors' torch API."
+            % (n, n * 4, cfg.get("settle", 0)))
 
 
 def prepare(cfg):

@@ -34,12 +34,16 @@ PLANS = {
               "fresh_settle": 0.0},
     "full": {"repeats": 11, "min_repeats": 5, "sample_time": 0.1, "warmup_time": 0.3,
              "budget": 10.0, "fresh_repeats": 5, "setup_timeout": 600, "sample_timeout": 300,
-             "fresh_settle": 0.5},
+             "fresh_settle": 2.5},
 }
-# fresh_settle: before each fresh-process sample, flush the page cache's dirty data and wait this
-# long, so that the previous sample's writes and file deletion (block freeing, discards) have
-# settled; a 256 MB save measured 112 ms after a quiet gap and up to 3x that right after another
-# library's save-and-delete.
+# fresh_settle: a fresh-process sample flushes the page cache's dirty data before its process
+# starts, and waits this long between its set-up and the timed operation. On VMs whose balloon
+# reports free memory to the host (virtio free page reporting, Firecracker here), memory freed in
+# blocks of 2 MB or more is handed back to the host about 2 s after it is freed; the next first
+# touch of such a page costs a host fault. A 256 MB save that started inside that window took
+# 55-70 ms or 200-380 ms depending on how far the reporting had got (perf: the extra time is all
+# in copying into the new page-cache pages), for every library. Waiting past the window puts every
+# sample, whichever library, in the same state.
 
 
 def _log(msg):
@@ -244,7 +248,8 @@ class Run:
         p = self.plan
         return {"quick": self.quick, "tmpdir": self.tmpdir, "area": area,
                 "fixtures": fixtures or {},
-                "sample_time": p["sample_time"], "warmup_time": p["warmup_time"]}
+                "sample_time": p["sample_time"], "warmup_time": p["warmup_time"],
+                "settle": p["fresh_settle"]}
 
     # -- one area -------------------------------------------------------------------------------
     def run_area(self, area):
@@ -381,20 +386,21 @@ class Run:
         for lib in live:
             cells[lib]["status"] = "ok"
             cells[lib]["rss"] = []
+            cells[lib]["cpu"] = []
         for r in range(p["fresh_repeats"]):
             k = r % len(live) if live else 0
             for lib in live[k:] + live[:k]:
                 cell = cells[lib]
                 if cell["status"] != "ok":
                     continue
-                if p.get("fresh_settle"):
-                    if hasattr(os, "sync"):
-                        os.sync()
-                    time.sleep(p["fresh_settle"])
+                if p.get("fresh_settle") and hasattr(os, "sync"):
+                    os.sync()
                 rep = self._oneshot(area, w, cfg, lib)
                 if self._apply(cell, rep):
                     cell["samples"].append(rep["t"] / w.per)
                     cell["rss"].append(self._rss_record(w, rep["rss"]))
+                    if rep.get("cpu"):
+                        cell["cpu"].append(rep["cpu"])
                     cell["info"] = rep.get("info") or {}
 
     def _run_memory(self, area, w, cfg, libs, cells):
