@@ -25,33 +25,52 @@ def _unary(name, fwd, bwd=_none_grad):
     return Op(name, forward, lambda xp, g, i, y, s: (bwd(xp, g, i[0], y),))
 
 
-_RELU_CHUNK = 1 << 17  # elements per numpy maximum() call: the zeros operand stays in L2
-_zeros_for_relu = {}
+_BLOCK = 1 << 17  # elements per ufunc call against a value block: the block stays in L2
+_value_blocks = {}  # (dtype, value's bytes) -> read-only block; the few most recent are kept
+_KEPT_BLOCKS = 8
+
+
+def _value_block(dtype, value):
+    """A read-only ``_BLOCK``-element array of ``value`` in ``dtype``, kept for reuse."""
+    key = (dtype, dtype.type(value).tobytes())
+    block = _value_blocks.pop(key, None)
+    if block is None:
+        block = numpy.full(_BLOCK, value, dtype)
+        block.flags.writeable = False
+        if len(_value_blocks) >= _KEPT_BLOCKS:
+            del _value_blocks[next(iter(_value_blocks))]
+    _value_blocks[key] = block  # most recently used last
+    return block
+
+
+def against_value(xp, ufunc, x, value, out=None):
+    """``ufunc(x, value)`` for a binary ufunc and a scalar ``value``, into ``out`` if given.
+
+    numpy's ``maximum``/``minimum``/``fmax``/``fmin`` with a scalar operand run a scalar loop,
+    about 3-4x slower than their SIMD loop for two arrays (numpy 2.4). So on numpy a contiguous
+    float array is combined, chunk by chunk, with a kept block of ``value``: the same ufunc on the
+    same values, so the result is bit-identical (NaN, -0 and +0 included).
+    """
+    if (xp is not numpy or x.dtype.kind != "f" or not x.flags.c_contiguous or x.size < 1024
+            or (out is not None and not out.flags.c_contiguous)):
+        return ufunc(x, value, out=out)
+    if out is None:
+        out = numpy.empty_like(x)
+    block = _value_block(x.dtype, value)
+    flat_in, flat_out, n = x.reshape(-1), out.reshape(-1), x.size
+    for i in range(0, n, _BLOCK):
+        j = min(n, i + _BLOCK)
+        ufunc(flat_in[i:j], block[:j - i], out=flat_out[i:j])
+    return out
 
 
 def relu_array(xp, x, out=None, nan_to_zero=False):
     """``max(x, 0)`` of a backend array, into ``out`` if given; -0 becomes +0.
 
     NaN stays NaN (``nd.relu``), or becomes 0 with ``nan_to_zero`` (``Activation(act_type='relu')``
-    and Gluon's layers: MXNet's two kernels differ there). numpy's ``maximum``/``fmax`` with a
-    scalar operand run a scalar loop about 4x slower than their SIMD loop for two arrays, so on
-    numpy a contiguous float array is compared, chunk by chunk, with a kept block of zeros.
+    and Gluon's layers: MXNet's two kernels differ there).
     """
-    ufunc = xp.fmax if nan_to_zero else xp.maximum
-    if (xp is not numpy or x.dtype.kind != "f" or not x.flags.c_contiguous or x.size < 1024
-            or (out is not None and not out.flags.c_contiguous)):
-        return ufunc(x, x.dtype.type(0), out=out)
-    if out is None:
-        out = numpy.empty_like(x)
-    zeros = _zeros_for_relu.get(x.dtype)
-    if zeros is None:
-        zeros = _zeros_for_relu[x.dtype] = numpy.zeros(_RELU_CHUNK, x.dtype)
-        zeros.flags.writeable = False
-    flat_in, flat_out, n = x.reshape(-1), out.reshape(-1), x.size
-    for i in range(0, n, _RELU_CHUNK):
-        j = min(n, i + _RELU_CHUNK)
-        ufunc(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
-    return out
+    return against_value(xp, xp.fmax if nan_to_zero else xp.maximum, x, 0, out)
 
 
 def _erf(xp, x):
@@ -297,9 +316,11 @@ power_scalar = _scalar("_power_scalar", lambda xp, x, scalar: _keep(x, x ** scal
                        lambda xp, g, x, y, s: g * s * x ** (s - 1))
 rpower_scalar = _scalar("_rpower_scalar", lambda xp, x, scalar: _keep(x, scalar ** x),
                         lambda xp, g, x, y, s: g * y * math.log(s))
-maximum_scalar = _scalar("_maximum_scalar", lambda xp, x, scalar: _keep(x, xp.maximum(x, scalar)),
+maximum_scalar = _scalar("_maximum_scalar",
+                         lambda xp, x, scalar: _keep(x, against_value(xp, xp.maximum, x, scalar)),
                          lambda xp, g, x, y, s: g * (x >= s))
-minimum_scalar = _scalar("_minimum_scalar", lambda xp, x, scalar: _keep(x, xp.minimum(x, scalar)),
+minimum_scalar = _scalar("_minimum_scalar",
+                         lambda xp, x, scalar: _keep(x, against_value(xp, xp.minimum, x, scalar)),
                          lambda xp, g, x, y, s: g * (x <= s))
 equal_scalar = _scalar("_equal_scalar", lambda xp, x, scalar: (x == scalar).astype(x.dtype))
 not_equal_scalar = _scalar("_not_equal_scalar", lambda xp, x, scalar: (x != scalar).astype(x.dtype))

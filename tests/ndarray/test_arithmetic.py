@@ -150,3 +150,26 @@ def test_unary_math_keeps_integer_dtype(ctx, name, expected):
     got = getattr(nd, name)(nd.array([1, 2], dtype="int32", ctx=ctx))
     assert got.dtype == np.int32
     np.testing.assert_array_equal(got.asnumpy(), np.array(expected, dtype=np.int32))
+
+
+@pytest.mark.parametrize("fn", ["maximum", "minimum"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_scalar_extrema_match_numpy_bit_for_bit(ctx, fn, dtype):
+    """nd.maximum/minimum with a scalar equal numpy's own call with the scalar, bit for bit (NaN,
+    -0 and +0 included), on arrays long enough for several blocks and with more distinct scalars
+    than the block cache keeps."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((1 << 17) * 2 + 5).astype(dtype)
+    x[:6] = [np.nan, -0.0, 0.0, -np.inf, np.inf, 0.5]
+    a = nd.array(x, ctx=ctx, dtype=dtype)
+    for value in [0, -0.0, 0.5, -1.25, np.inf, -np.inf, np.nan, 3, 4, 5, 6, 7, 8, 9, 0]:
+        got = getattr(nd, fn)(a, value).asnumpy()
+        want = getattr(np, fn)(x, np.dtype(dtype).type(value))
+        assert got.dtype == x.dtype and got.tobytes() == want.tobytes(), (fn, dtype, value)
+
+
+def test_scalar_extrema_of_integer_arrays_keep_their_dtype(ctx):
+    x = np.arange(-3000, 3000, dtype=np.int32)
+    a = nd.array(x, ctx=ctx, dtype="int32")
+    assert np.array_equal(nd.maximum(a, 7).asnumpy(), np.maximum(x, 7))
+    assert nd.minimum(a, -2).dtype == np.int32
