@@ -54,9 +54,13 @@ _INPUT_INIT = {("BatchNorm", "moving_mean"): '["zero", {}]', ("BatchNorm", "movi
                ("LeakyReLU", "gamma"): '["Constant", {"value": 0.25}]'}
 
 
-def make_function(op_name):
-    """The ``sym.<op_name>`` function: inputs positional or by slot name, attributes by keyword."""
+def make_function(op_name, hint=None):
+    """The ``sym.<op_name>`` function: inputs positional or by slot name, attributes by keyword.
+
+    Unnamed nodes are named ``<hint><k>``; the hint is the called name lowercased (``sym.split`` gives
+    ``split0``, ``sym.SliceChannel`` gives ``slicechannel0``), as MXNet names them."""
     spec = registry.get(op_name)
+    name_hint = hint or op_name.lower()
     canonical = spec.name
     variadic = "num_args" in spec.schema
 
@@ -93,7 +97,7 @@ def make_function(op_name):
             parsed = spec.parse(strings)
         except ValueError as e:
             raise MXNetError(f"{e}, in operator {canonical}(name=\"{name or ''}\")") from None
-        node_name = _node_name(name, canonical.lower())
+        node_name = _node_name(name, name_hint)
         slots = spec.inputs(parsed) if not spec.generic else [f"arg{i}" for i in range(len(args))]
         given = list(args)
         if len(given) > len(slots):
@@ -131,12 +135,29 @@ def make_function(op_name):
     return fn
 
 
+# Symbol arithmetic names its nodes after MXNet's legacy operator names (``x + 1`` -> ``_plusscalar0``,
+# ``x - y`` -> ``_minus0``); the nodes themselves are the canonical ops.
+_ARITH_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul",
+                "elemwise_div": "_div", "_power": "_power", "_mod": "_mod",
+                "_plus_scalar": "_plusscalar", "_minus_scalar": "_minusscalar",
+                "_rminus_scalar": "_rminusscalar", "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
+                "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
+                "_rpower_scalar": "_rpower_scalar", "_mod_scalar": "_modscalar", "_rmod_scalar": "_rmodscalar"}
+_ARITH = {}
+
+
+def _arith(op):
+    if op not in _ARITH:
+        _ARITH[op] = make_function(op, hint=_ARITH_HINTS[op])
+    return _ARITH[op]
+
+
 def _scalar_or_symbol(sym_op, scalar_op, rscalar_op=None):
     def method(self, other):
         if isinstance(other, Symbol):
-            return _FUNCS[sym_op](self, other)
+            return _arith(sym_op)(self, other)
         if isinstance(other, numbers.Number):
-            return _FUNCS[scalar_op](self, scalar=other)
+            return _arith(scalar_op)(self, scalar=other)
         return NotImplemented
     return method
 
@@ -144,7 +165,7 @@ def _scalar_or_symbol(sym_op, scalar_op, rscalar_op=None):
 def _reflected(scalar_op):
     def method(self, other):
         if isinstance(other, numbers.Number):
-            return _FUNCS[scalar_op](self, scalar=other)
+            return _arith(scalar_op)(self, scalar=other)
         return NotImplemented
     return method
 
@@ -184,7 +205,7 @@ def install(namespace):
     S.__pow__ = _scalar_or_symbol("_power", "_power_scalar")
     S.__rpow__ = _reflected("_rpower_scalar")
     S.__mod__ = _scalar_or_symbol("_mod", "_mod_scalar")
-    S.__neg__ = lambda self: _FUNCS["_mul_scalar"](self, scalar=-1.0)
+    S.__neg__ = lambda self: _arith("_mul_scalar")(self, scalar=-1.0)
     for op in ("reshape", "flatten", "transpose", "expand_dims", "sum", "mean", "max", "min", "prod",
                "softmax", "log_softmax", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs",
                "clip", "split", "slice_axis", "broadcast_like", "zeros_like", "ones_like", "tile",

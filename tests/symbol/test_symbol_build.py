@@ -46,6 +46,22 @@ def test_arithmetic_writes_mxnet_ops():
                    ("_power_scalar", {"scalar": "2"}), ("elemwise_mul", {})]
 
 
+def test_unnamed_nodes_take_mxnet_auto_names():
+    # names observed in MXNet 1.9.1 (fresh NameManager): arithmetic uses the legacy op names, other
+    # functions the name they were called by, lowercased
+    a, b = V("a"), V("b")
+    with mx.name.NameManager():
+        outs = [a + b, a - b, a * b, a / b, a + 1, 1 + a, a - 1, 1 - a, a * 2, 2 / a, a ** 2, 2 ** a, a ** b,
+                -a, a % 2, mx.sym.split(a, num_outputs=2), mx.sym.SliceChannel(a, num_outputs=2),
+                mx.sym.concat(a, b), mx.sym.Reshape(a, shape=(2,)), a.reshape((2,)), a.astype("float16"),
+                mx.sym.SoftmaxActivation(a)]
+        names = [o.name if len(o.list_outputs()) == 1 else o[0].name for o in outs]
+    assert names == ["_plus0", "_minus0", "_mul0", "_div0", "_plusscalar0", "_plusscalar1", "_minusscalar0",
+                     "_rminusscalar0", "_mulscalar0", "_rdivscalar0", "_powerscalar0", "_rpower_scalar0",
+                     "_power0", "_mulscalar1", "_modscalar0", "split0", "slicechannel0", "concat0",
+                     "reshape0", "reshape1", "cast0", "softmaxactivation0"]
+
+
 def Group_of(*syms):
     return mx.sym.Group(list(syms))
 
