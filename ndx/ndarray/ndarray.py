@@ -293,7 +293,7 @@ class NDArray:
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):
-        return "\n%s\n<NDArray %s @%s>" % (str(self._host()), "x".join(str(n) for n in self._data.shape), self._ctx)
+        return "\n%s\n<NDArray %s @%s>" % (_body(self._host()), "x".join(str(n) for n in self._data.shape), self._ctx)
 
     __str__ = __repr__
 
@@ -388,6 +388,19 @@ class NDArray:
         if v.shape != target_shape:
             v = _broadcast_value(self._ctx.backend.xp, v, target_shape)
         data[key] = v
+
+
+# numpy 2.3 switches float16/float32 to scientific notation from 1e3/1e6 up; MXNet 1.9.1 prints with the
+# numpy 1.x rule (from 1e8), which numpy keeps as legacy="2.2". A legacy mode the user chose is left alone.
+_PRINT_LEGACY = "2.2" if np.lib.NumpyVersion(np.__version__) >= "2.3.0" else None
+
+
+def _body(host):
+    """numpy's str of the values, with numpy 1.x's choice between positional and scientific notation."""
+    if _PRINT_LEGACY is not None and np.get_printoptions()["legacy"] is False:
+        with np.printoptions(legacy=_PRINT_LEGACY):
+            return str(host)
+    return str(host)
 
 
 def _all_ints(key):

@@ -36,3 +36,14 @@ def test_body_is_numpy_str_on_every_context(ctx):
 
 def test_other_contexts_in_repr():
     assert repr(nd.ones(1, ctx=mx.cpu(1))) == "\n[1.]\n<NDArray 1 @cpu(1)>"
+
+
+def test_large_floats_print_positionally_as_in_mxnet():
+    # MXNet 1.9.1 prints with numpy 1.x, which switches to scientific notation from 1e8 up whatever the
+    # float type; numpy 2.3 would switch at 1e3 for float16 and at 1e6 for float32.
+    assert repr(nd.array([1234567.0])) == "\n[1234567.]\n<NDArray 1 @cpu(0)>"
+    assert repr(nd.array([3000], dtype="float16")) == "\n[3000.]\n<NDArray 1 @cpu(0)>"
+    assert repr(nd.arange(0, 1e8, 1e7)) == (
+        "\n[       0. 10000000. 20000000. 30000000. 40000000. 50000000. 60000000.\n"
+        " 70000000. 80000000. 90000000.]\n<NDArray 10 @cpu(0)>")
+    assert repr(nd.array([1e8, 1])) == "\n[1.e+08 1.e+00]\n<NDArray 2 @cpu(0)>"
