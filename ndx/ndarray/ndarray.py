@@ -354,6 +354,7 @@ class NDArray:
         t = type(key)
         if t is int:
             if self._data.ndim == 1:
+                _check_bound(key, self._data.shape[0])
                 key = slice(key, key + 1 if key != -1 else None)
             return invoke(I.getitem_view, (self,), {"key": key})
         if t is slice and (key.step is None or key.step == 1):
@@ -361,6 +362,8 @@ class NDArray:
         if t is tuple and _all_ints(key) and len(key) <= self._data.ndim:
             # integers only: a view, as in MXNet; a single element comes back with shape (1,)
             if len(key) == self._data.ndim:
+                for k, n in zip(key, self._data.shape):
+                    _check_bound(k, n)
                 last = key[-1]
                 key = key[:-1] + (slice(last, last + 1 if last != -1 else None),)
             return invoke(I.getitem_view, (self,), {"key": key})
@@ -373,6 +376,8 @@ class NDArray:
     def __setitem__(self, key, value):
         if _state.recording and self._node is not None:
             raise MXNetError(autograd.INPLACE_IN_GRAPH)
+        if type(key) is tuple:
+            _refuse_key(key, self._data.ndim)
         key = _index_key(self, key)
         data = self._data
         if isinstance(value, NDArray):
@@ -401,6 +406,16 @@ def _body(host):
         with np.printoptions(legacy=_PRINT_LEGACY):
             return str(host)
     return str(host)
+
+
+def _check_bound(index, size):
+    """MXNet's check of an integer index that selects one element (every axis reported as axis 0)."""
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for axis 0 with size {size}")
+
+
+_BOOLEAN_INDEX = ("Cannot perform boolean indexing in legacy mode. Please activate numpy semantics by calling "
+                  "`npx.set_np()` in the global scope before calling this function.")
 
 
 def _all_ints(key):
@@ -441,7 +456,9 @@ def _index_key(x, key):
     """Turn NDArray/list index parts into backend integer arrays (MXNet: float indices are integers)."""
     if isinstance(key, NDArray):
         data = key._data
-        return data if data.dtype == np.bool_ else data.astype(np.int64)
+        if data.dtype == np.bool_:
+            raise ValueError(_BOOLEAN_INDEX)
+        return data.astype(np.int64)
     if isinstance(key, list):
         return x._ctx.backend.from_host(np.asarray(key, dtype=np.int64), x._ctx)
     if type(key) is tuple:

@@ -138,3 +138,36 @@ def test_bad_keys_get_mxnet_errors(ctx):
     with pytest.raises(IndexError) as e:
         y[0, 1, 2, 3]
     assert str(e.value) == "too many indices (4) for array with 3 dimensions"
+
+
+def test_single_element_index_out_of_range(ctx):
+    """MXNet 1.9.1 refuses an integer that selects one element past the end (it reports every axis as axis 0)."""
+    for x, key, message in [(nd.zeros((3,), ctx=ctx), 5, "index 5 is out of bounds for axis 0 with size 3"),
+                            (nd.zeros((3,), ctx=ctx), -4, "index -4 is out of bounds for axis 0 with size 3"),
+                            (nd.zeros((2, 3), ctx=ctx), (0, 5), "index 5 is out of bounds for axis 0 with size 3"),
+                            (nd.zeros((2, 3, 4), ctx=ctx), (0, 0, 9),
+                             "index 9 is out of bounds for axis 0 with size 4")]:
+        with pytest.raises(IndexError) as e:
+            x[key]
+        assert str(e.value) == message
+    assert nd.arange(6, ctx=ctx).reshape((2, 3))[1, -1].asnumpy().tolist() == [5.0]
+
+
+def test_boolean_index_is_refused_in_legacy_mode(ctx):
+    x = nd.zeros((3,), ctx=ctx)
+    mask = nd.array([1, 0, 1], dtype="bool", ctx=ctx)
+    message = ("Cannot perform boolean indexing in legacy mode. Please activate numpy semantics by calling "
+               "`npx.set_np()` in the global scope before calling this function.")
+    with pytest.raises(ValueError) as e:
+        x[mask]
+    assert str(e.value) == message
+    with pytest.raises(ValueError) as e:
+        x[mask] = 1
+    assert str(e.value) == message
+
+
+def test_assignment_with_too_many_indices(ctx):
+    x = nd.zeros((3,), ctx=ctx)
+    with pytest.raises(IndexError) as e:
+        x[0, 0] = 1
+    assert str(e.value) == "too many indices (2) for array with 1 dimensions"
