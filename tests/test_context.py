@@ -54,8 +54,11 @@ def test_as_in_context_and_copyto(ctx):
     target = nd.zeros(2, ctx=mx.cpu())
     assert x.copyto(target) is target
     np.testing.assert_array_equal(target.asnumpy(), [1, 2])
-    with pytest.raises(mx.MXNetError, match=r"expected \[2\], got \[3\]$"):
+    # MXNet 1.9.1 expects the source's shape and names the target's as the one it got
+    with pytest.raises(mx.MXNetError) as e:
         nd.ones(3, ctx=ctx).copyto(nd.zeros(2, ctx=ctx))
+    assert str(e.value) == ("Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 0-th output: "
+                            "expected [3], got [2]")
 
 
 def test_cpu_contexts_mix():

@@ -257,7 +257,8 @@ class NDArray:
             return _transfer(self, other)
         if isinstance(other, NDArray):
             if other.shape != self.shape:
-                raise MXNetError(f"Check failed: ... expected {_shape_str(other.shape)}, got {_shape_str(self.shape)}")
+                raise MXNetError("Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 0-th output: "
+                                 f"expected {_shape_str(self.shape)}, got {_shape_str(other.shape)}")
             other._data[...] = _transfer(self, other._ctx)._data.astype(other._data.dtype, copy=False)
             return other
         raise TypeError(f"copyto does not support type {type(other)}")
@@ -340,6 +341,9 @@ class NDArray:
             raise MXNetError(autograd.INPLACE_IN_GRAPH)
         with autograd.pause(_state.training):
             res = _binary(self, other, op, scalar_op)
+        if res._data.shape != self._data.shape:
+            raise MXNetError(f"Shape inconsistent, Provided = {_shape_str(self._data.shape)}, "
+                             f"inferred shape={_shape_str(res._data.shape)}")
         self._data[...] = res._data
         return self
 

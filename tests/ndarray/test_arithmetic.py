@@ -110,6 +110,14 @@ def test_in_place_keeps_the_object(ctx, op):
     np.testing.assert_array_equal(x.asnumpy(), getattr(host.copy(), op)(np.float32(2)))
 
 
+def test_in_place_result_must_keep_the_shape(ctx):
+    x = nd.ones((3,), ctx=ctx)
+    with pytest.raises(mx.MXNetError) as e:
+        x += nd.ones((2, 3), ctx=ctx)
+    assert str(e.value) == "Shape inconsistent, Provided = [3], inferred shape=[2,3]"
+    np.testing.assert_array_equal(x.asnumpy(), np.ones(3))
+
+
 def test_out_argument_writes_in_place(ctx):
     x = nd.array([-1, 2], ctx=ctx)
     out = nd.zeros(2, ctx=ctx)
