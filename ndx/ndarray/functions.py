@@ -343,7 +343,7 @@ def _infer_reshape(src, target, reverse=False):
             out.append(src[i]); i += 1
         elif t == -1:
             if infer_at is not None:
-                raise MXNetError("Check failed: -1 == inf_idx: One and only one dim can be inferred")
+                raise MXNetError(f"Check failed: inf_idx < 0 ({infer_at} vs. 0) : One and only one dim can be inferred")
             infer_at = len(out)
             out.append(-1); i += 1
         elif t == -2:
@@ -406,8 +406,31 @@ def reshape(data, shape=None, reverse=False, out=None, **kwargs):
     return _out(invoke(S.reshape, (data,), {"shape": target}), out)
 
 
-def reshape_like(lhs, rhs, out=None, **kwargs):
-    return reshape(lhs, rhs.shape, out=out)
+def _like_range(begin, end, ndim, side):
+    """MXNet's checks of reshape_like's ``{side}_begin``/``{side}_end`` (None: the first/last axis)."""
+    b = 0 if begin is None else begin + ndim if begin < 0 else begin
+    if b < 0:
+        raise MXNetError(f"Check failed: *cbegin >= 0: Invalid begin for {side}_begin={begin}")
+    e = ndim if end is None else end + ndim if end < 0 else end
+    if e > ndim:
+        raise MXNetError(f"Check failed: *cend <= ndims: Invalid end for {side}_end={end} as dimension number "
+                         f"is {ndim}")
+    if not b < e:
+        raise MXNetError(f"Check failed: (*cbegin < *cend): Invalid begin, end, get {side}_begin={begin}, "
+                         f"{side}_end={end}")
+    return b, e
+
+
+def reshape_like(lhs, rhs, lhs_begin=None, lhs_end=None, rhs_begin=None, rhs_end=None, out=None, **kwargs):
+    """lhs reshaped so that its axes [lhs_begin, lhs_end) take the shape of rhs's axes [rhs_begin, rhs_end)."""
+    lb, le = _like_range(lhs_begin, lhs_end, lhs.ndim, "lhs")
+    rb, re = _like_range(rhs_begin, rhs_end, rhs.ndim, "rhs")
+    shape = lhs.shape[:lb] + rhs.shape[rb:re] + lhs.shape[le:]
+    if _prod(shape) != lhs.size:
+        raise MXNetError(f"Check failed: (*in_attrs)[0].Size() == oshape.Size() ({lhs.size} vs. {_prod(shape)}) : "
+                         f"Cannot reshape lhs with shape {_shp(lhs.shape)}to new shape {_shp(shape)} because they "
+                         "have different size.")
+    return _out(invoke(S.reshape, (lhs,), {"shape": shape}), out)
 
 
 def flatten(data, out=None):

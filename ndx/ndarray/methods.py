@@ -4,10 +4,16 @@ from .ndarray import NDArray
 
 
 def _reshape(self, *shape, **kwargs):
+    unknown = [k for k in kwargs if k not in ("shape", "reverse")]
+    if unknown:
+        raise TypeError(f"Got unknown keywords in reshape: {', '.join(unknown)}. "
+                        "Accepted keyword arguments are 'shape' and 'reverse'.")
     if len(shape) == 1 and not isinstance(shape[0], int):
-        shape = shape[0]
-    if not shape:
-        shape = kwargs.pop("shape")
+        shape = tuple(shape[0])  # x.reshape(()) is a 0-d array
+    elif not shape:
+        shape = kwargs.pop("shape", None)
+        assert shape, "Shape must be provided."
+    kwargs.pop("shape", None)
     return F.reshape(self, shape, **kwargs)
 
 

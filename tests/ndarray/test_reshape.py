@@ -126,3 +126,51 @@ def test_broadcast_methods_prepend_axes_like_numpy(ctx):
                                 f"[original->remapped]: (2, 1) and requested shape {shape}")
     with pytest.raises(Exception, match="cannot be broadcasted"):
         nd.broadcast_to(a, shape=(3, 2, 4))               # the operator still wants equal ranks
+
+
+@pytest.mark.parametrize("codes, where", [((-1, -1), 0), ((2, -1, -1), 1), ((0, 0, -1, -1), 2)])
+def test_second_inferred_dim_names_the_first(ctx, codes, where):
+    with pytest.raises(mx.MXNetError) as e:
+        nd.ones((2, 3, 4), ctx=ctx).reshape(codes)
+    assert str(e.value) == f"Check failed: inf_idx < 0 ({where} vs. 0) : One and only one dim can be inferred"
+
+
+def test_reshape_method_arguments(ctx):
+    x = nd.ones((1,), ctx=ctx)
+    assert x.reshape(()).shape == ()
+    for call in (lambda: x.reshape(), lambda: x.reshape(shape=())):
+        with pytest.raises(AssertionError, match="^Shape must be provided.$"):
+            call()
+    with pytest.raises(TypeError) as e:
+        x.reshape((1,), foo=1)
+    assert str(e.value) == ("Got unknown keywords in reshape: foo. Accepted keyword arguments are 'shape' and "
+                            "'reverse'.")
+
+
+@pytest.mark.parametrize("lhs, rhs, kwargs, expected", [
+    ((2, 3), (3, 2), {}, (3, 2)),
+    ((30, 7), (15, 2, 4), dict(lhs_begin=0, lhs_end=1, rhs_begin=0, rhs_end=2), (15, 2, 7)),
+    ((30, 12), (4, 2, 2, 3), dict(lhs_begin=-1, rhs_begin=1), (30, 2, 2, 3)),
+    ((6, 4), (2, 3, 5), dict(lhs_end=1, rhs_end=2), (2, 3, 4)),
+    ((2, 3, 4), (6, 4, 2), dict(rhs_end=-1), (6, 4)),
+])
+def test_reshape_like_ranges(ctx, lhs, rhs, kwargs, expected):
+    values = np.arange(np.prod(lhs), dtype=np.float32).reshape(lhs)
+    got = nd.reshape_like(nd.array(values, ctx=ctx), nd.ones(rhs, ctx=ctx), **kwargs)
+    np.testing.assert_array_equal(got.asnumpy(), values.reshape(expected))
+    assert nd.array(values, ctx=ctx).reshape_like(nd.ones(rhs, ctx=ctx), **kwargs).shape == expected
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, "Check failed: (*in_attrs)[0].Size() == oshape.Size() (24 vs. 8) : Cannot reshape lhs with shape "
+         "[2,3,4]to new shape [2,2,2] because they have different size."),
+    (dict(lhs_begin=-5), "Check failed: *cbegin >= 0: Invalid begin for lhs_begin=-5"),
+    (dict(lhs_begin=2, lhs_end=1), "Check failed: (*cbegin < *cend): Invalid begin, end, get lhs_begin=2, lhs_end=1"),
+    (dict(lhs_end=5), "Check failed: *cend <= ndims: Invalid end for lhs_end=5 as dimension number is 3"),
+    (dict(lhs_end=0), "Check failed: (*cbegin < *cend): Invalid begin, end, get lhs_begin=None, lhs_end=0"),
+    (dict(rhs_begin=2, rhs_end=2), "Check failed: (*cbegin < *cend): Invalid begin, end, get rhs_begin=2, rhs_end=2"),
+])
+def test_reshape_like_errors(ctx, kwargs, message):
+    with pytest.raises(mx.MXNetError) as e:
+        nd.reshape_like(nd.ones((2, 3, 4), ctx=ctx), nd.ones((2, 2, 2), ctx=ctx), **kwargs)
+    assert str(e.value) == message
