@@ -283,7 +283,7 @@ class Block:
         def hook(block, _, outputs):
             n_params = 0
             for p in block.params.values():
-                size = int(np.prod(p.shape))
+                size = p.data().size  # the array's size: a loaded Parameter may have no shape
                 n_params += size
                 counts["total"] += size
                 if p.grad_req != "null":

@@ -214,8 +214,7 @@ class Parameter:
                 (f"Failed loading Parameter '{self.name}' from saved params: shape incompatible expected "
                  f"{self._shape} vs saved {data.shape}")
             self._shape = tuple(j if i in unknown else i for i, j in zip(self._shape, data.shape))
-        else:
-            self._shape = tuple(data.shape)
+        # a Parameter with no shape at all keeps shape None after loading, as MXNet's does
         if self._dtype is not None and np.dtype(self._dtype) != np.dtype(data.dtype):
             if not cast_dtype:
                 raise AssertionError(

@@ -229,6 +229,21 @@ def test_load_init_fills_deferred_shape_and_cancels_init():
     assert r.data().dtype == np.float64 and r.list_ctx() == [mx.cpu(0)]
 
 
+def test_loading_into_a_shapeless_parameter_keeps_shape_none(tmp_path):
+    # MXNet 1.9.1: only a declared shape is completed from the file; shape None stays None
+    src = gluon.ParameterDict("a_")
+    src.get("w", shape=(2, 3))
+    src.initialize(init.One())
+    src.save(str(tmp_path / "x.params"))
+    dst = gluon.ParameterDict("a_")
+    w = dst.get("w")
+    dst.load(str(tmp_path / "x.params"))
+    assert repr(w) == "Parameter a_w (shape=None, dtype=<class 'numpy.float32'>)"
+    assert w.data().shape == (2, 3)
+    w.set_data(nd.zeros((2, 3)))
+    assert w.shape == (2, 3)
+
+
 def test_no_warning_for_fresh_initialize():
     p = gluon.Parameter("w", shape=(2,))
     with warnings.catch_warnings():
