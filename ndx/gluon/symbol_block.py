@@ -5,6 +5,8 @@ records under ``autograd.record()`` and can be fine-tuned. Arguments of the grap
 named exactly like their variables; auxiliary states (BatchNorm running stats) become Parameters with
 ``grad_req='null'``. Every unsupported op or attribute is reported when the block is built.
 """
+import warnings
+
 import numpy as np
 
 from ..base import MXNetError
@@ -27,7 +29,7 @@ class SymbolBlock(HybridBlock):
     """
 
     def __init__(self, outputs, inputs, params=None):
-        super().__init__(prefix="", params=None)
+        super().__init__(prefix=None, params=None)  # draws a name (symbolblock0) from the counters
         self._prefix = ""
         from .parameter import ParameterDict
         self._params = ParameterDict("", params)
@@ -54,16 +56,19 @@ class SymbolBlock(HybridBlock):
         self._input_names = names
         self._num_outputs = len(out._outputs)
         aux = set(out.list_auxiliary_states())
+        types = _param_types(out, inputs)
         for name in out.list_arguments():
             if name not in names:
-                self._params.get(name, allow_deferred_init=True)
+                self._params.get(name, allow_deferred_init=True, **types.get(name, {}))
         for name in out.list_auxiliary_states():
             if name not in names:
-                self._params.get(name, grad_req="null", allow_deferred_init=True)
+                self._params.get(name, grad_req="null", allow_deferred_init=True, **types.get(name, {}))
         self._aux_names = aux
 
     def __repr__(self):
-        return f"SymbolBlock(\n  inputs: {self._input_names}\n  outputs: {self._graph.list_outputs()}\n)"
+        # MXNet's text: the output Symbol with its input and output counts, not indented
+        return (f"SymbolBlock(\n{self._graph!r} : {len(self._input_names)} -> "
+                f"{len(self._graph.list_outputs())}\n)")
 
     # ------------------------------------------------------------------ loading
     @staticmethod
@@ -165,6 +170,26 @@ class SymbolBlock(HybridBlock):
                 copies[id(node)] = (new, None)
         outs = [_follow(copies[id(n)], i) for n, i in self._graph._outputs]
         return Symbol(outs) if len(outs) > 1 else Symbol(outs)
+
+
+def _param_types(out, inputs):
+    """``{name: {'dtype': t}}`` for the graph's variables when every input variable declares a dtype.
+
+    As MXNet does, the first input without one is reported in a warning and every parameter then
+    keeps the default dtype."""
+    given = {}
+    for i in inputs:
+        if "__dtype__" not in i._outputs[0][0].attrs:
+            warnings.warn("Cannot decide type for the following arguments. Consider providing them as "
+                          f"input:\n\t{i.name}: None", stacklevel=3)
+            return {}
+        given[i.name] = i.infer_type()[0][0]
+    try:
+        arg_types, _, aux_types = out.infer_type(**given)
+    except MXNetError:
+        return {}
+    names = out.list_arguments() + out.list_auxiliary_states()
+    return {n: {"dtype": t} for n, t in zip(names, arg_types + aux_types)}
 
 
 def _follow(copy, index):

@@ -4,6 +4,8 @@
 NDArrays, so the graph runs on whatever context its inputs live on and autograd records every step
 (a loaded graph is differentiable and can be fine-tuned).
 """
+import warnings
+
 import numpy as np
 
 from ..base import MXNetError
@@ -109,17 +111,29 @@ def infer_type(sym, *args, **kwargs):
     known = dict(zip(sym.list_arguments(), args)) if args else {}
     known.update(kwargs)
     known = {k: np.dtype(v).type for k, v in known.items() if v is not None}
-    default = next(iter(known.values()), np.float32)
     order = sym._topo()
     aux = aux_nodes(order)
 
-    def dtype(node):
+    def declared(node):
         if node.name in known:
             return known[node.name]
         hint = node.attrs.get("__dtype__")
-        if hint is not None and hint.lstrip("-").isdigit() and int(hint) in flags:
-            return np.dtype(flags[int(hint)]).type if flags[int(hint)] != "bfloat16" else default
-        return default
+        if hint is not None and hint.lstrip("-").isdigit() and int(hint) in flags \
+                and flags[int(hint)] != "bfloat16":
+            return np.dtype(flags[int(hint)]).type
+        return None
+
+    found = [t for t in (declared(n) for n in order if n.is_var) if t is not None]
+    if not found:  # nothing to infer from: MXNet warns and returns Nones
+        args = sym.list_arguments()
+        warnings.warn("Cannot decide type for the following arguments. Consider providing them as input:\n\t"
+                      + "\n\t".join(f"{n}: None" for n in args), stacklevel=3)
+        return None, None, None
+    default = next(iter(known.values()), found[0])
+
+    def dtype(node):
+        t = declared(node)
+        return default if t is None else t
 
     arg_types = [dtype(n) for n in order if n.is_var and id(n) not in aux]
     aux_types = [dtype(n) for n in order if n.is_var and id(n) in aux]

@@ -225,7 +225,7 @@ class Symbol:
     def __repr__(self):
         if len(self._outputs) == 1:
             return f"<Symbol {self.name}>"
-        return f"<Symbol group [{', '.join(_entry_name(n, i) for n, i in self._outputs)}]>"
+        return f"<Symbol group [{', '.join(n.name for n, _ in self._outputs)}]>"
 
     def __copy__(self):
         return Symbol(self._outputs)

@@ -1,5 +1,6 @@
 """gluon.SymbolBlock: importing exports, import-time errors, export round trips, fine-tuning."""
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -127,6 +128,65 @@ def test_export_then_imports_gives_identical_outputs(tmp_path, ctx):
     assert len(got) == 2
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g.asnumpy(), w)
+
+
+def test_imported_block_name_repr_and_summary_like_mxnet(tmp_path, capsys):
+    net = nn.HybridSequential(prefix="exp_")
+    with net.name_scope():
+        net.add(nn.Dense(3, in_units=4, activation="relu"), nn.Dense(2, in_units=3))
+    net.initialize(mx.init.One())
+    net.hybridize()
+    net(mx.nd.ones((2, 4)))
+    net.export(str(tmp_path / "m"))
+    with pytest.warns(UserWarning) as record:
+        blk = mx.gluon.SymbolBlock.imports(str(tmp_path / "m-symbol.json"), ["data"],
+                                           str(tmp_path / "m-0000.params"))
+    assert [str(w.message) for w in record] == [
+        "Cannot decide type for the following arguments. Consider providing them as input:\n\tdata: None"]
+    # texts observed in MXNet 1.9.1
+    assert repr(blk) == "SymbolBlock(\n<Symbol exp_dense1_fwd> : 1 -> 1\n)"
+    assert blk.prefix == "" and blk.name.startswith("symbolblock")
+    assert repr(blk.collect_params()).splitlines()[1] == (
+        "  Parameter exp_dense0_weight (shape=None, dtype=<class 'numpy.float32'>)")
+    np.testing.assert_array_equal(blk(mx.nd.ones((2, 4))).asnumpy(), np.full((2, 2), 12, np.float32))
+    capsys.readouterr()
+    blk.summary(mx.nd.ones((2, 4)))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[4] == "       SymbolBlock-1                                      (2, 2)              23"
+    outer = nn.HybridSequential()
+    outer.add(blk)
+    assert repr(outer) == "HybridSequential(\n  (0): SymbolBlock(\n  <Symbol exp_dense1_fwd> : 1 -> 1\n  )\n)"
+
+
+def test_symbolblock_names_and_typed_inputs():
+    data, d2 = mx.sym.var("data"), mx.sym.var("d2")
+    fc = mx.sym.FullyConnected(data, num_hidden=3, name="fc")
+    out = mx.sym.Group([fc, mx.sym.relu(fc, name="r"), mx.sym.elemwise_add(d2, d2, name="s")])
+    with pytest.warns(UserWarning, match="\tdata: None$"):
+        blk = mx.gluon.SymbolBlock(out, [data, d2])
+    assert repr(blk) == "SymbolBlock(\n<Symbol group [fc, r, s]> : 2 -> 3\n)"
+    with pytest.warns(UserWarning):
+        a = mx.gluon.SymbolBlock(fc, data)
+        b = mx.gluon.SymbolBlock(fc, data)
+    assert int(b.name[len("symbolblock"):]) == int(a.name[len("symbolblock"):]) + 1
+    # every input typed: no warning, parameters take the inferred dtype
+    x, y = mx.sym.var("x", dtype="float64"), mx.sym.var("y", dtype="float64")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        typed = mx.gluon.SymbolBlock(mx.sym.FullyConnected(x, num_hidden=2, name="f") + y, [x, y])
+    assert repr(typed.collect_params()["f_weight"]) == \
+        "Parameter f_weight (shape=None, dtype=<class 'numpy.float64'>)"
+
+
+def test_infer_type_without_any_type_warns_and_gives_nones():
+    x = mx.sym.var("x")
+    fc = mx.sym.FullyConnected(x, num_hidden=2, name="fc")
+    with pytest.warns(UserWarning) as record:
+        assert fc.infer_type() == (None, None, None)
+    assert str(record[0].message) == ("Cannot decide type for the following arguments. Consider providing them "
+                                      "as input:\n\tx: None\n\tfc_weight: None\n\tfc_bias: None")
+    assert mx.sym.var("h", dtype="float16").infer_type() == ([np.float16], [np.float16], [])
+    assert fc.infer_type(x="float64")[0] == [np.float64] * 3
 
 
 def test_exported_graph_uses_mxnet_op_names(tmp_path, ctx):
