@@ -81,7 +81,9 @@ class Trainer:
             self._optimizer = optimizer
             self._optimizer.param_dict = param_dict
         else:
-            self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
+            # called as MXNet calls it, so a bad optimizer_params names Optimizer.create_optimizer
+            self._optimizer = opt.Optimizer.create_optimizer(optimizer, param_dict=param_dict,
+                                                             **optimizer_params)
         self._updaters = [opt.get_updater(self._optimizer) for _ in self._contexts]
 
     # ------------------------------------------------------------------ learning rate

@@ -33,6 +33,9 @@ def test_params_sorted_by_key_and_errors(ctx):
         gluon.Trainer(net.collect_params(), "nosuchopt")
     with pytest.raises(AssertionError, match="optimizer_params must be None if optimizer is an instance"):
         gluon.Trainer(net.collect_params(), mx.optimizer.SGD(), {"learning_rate": 0.1})
+    with pytest.raises(TypeError) as e:  # MXNet 1.9.1 passes optimizer_params on to create_optimizer
+        gluon.Trainer(net.collect_params(), "sgd", [("learning_rate", 0.1)])
+    assert str(e.value).endswith("Optimizer.create_optimizer() argument after ** must be a mapping, not list")
     fresh = gluon.nn.Dense(1, in_units=2)
     with pytest.raises(RuntimeError, match=r"Parameter '.*bias' has not been initialized"):
         gluon.Trainer(fresh.collect_params(), "sgd")
