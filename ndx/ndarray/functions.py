@@ -164,6 +164,10 @@ ElementWiseSum = add_n
 
 
 def clip(data, a_min, a_max, out=None):
+    for name, v in (("a_min", a_min), ("a_max", a_max)):
+        if v is None:
+            raise MXNetError(f"MXNetError: Invalid Parameter format for {name} expect float but value='None', in "
+                             f"operator clip(name=\"\", a_max=\"{a_max}\", a_min=\"{a_min}\")")
     return _out(invoke(E.clip, (data,), {"a_min": _scalar_for(data, a_min), "a_max": _scalar_for(data, a_max)}), out)
 
 
@@ -180,6 +184,9 @@ def where(condition, x, y, out=None):
     cshape = condition.shape
     if x.shape != y.shape or not (cshape == x.shape or (len(cshape) == 1 and x.ndim and cshape[0] == x.shape[0])):
         # no broadcasting: the condition is x's shape, or 1-D selecting along x's first axis
+        if x.shape == y.shape and len(cshape) == 1 and x.ndim > 1:
+            raise MXNetError(f"Check failed: (*in_attrs)[0].Size() == static_cast<size_t>(tshape[0]) "
+                             f"({cshape[0]} vs. {x.shape[0]}) : ")
         shapes = "\n".join(_shape_str(a.shape) for a in (condition, x, y))
         result = _shape_str(x.shape) if x.shape == y.shape else "None"
         raise MXNetError(f"Operator where inferring shapes failed.\ninput shapes:\n{shapes}\n"
@@ -297,6 +304,9 @@ def argsort(data, axis=-1, is_ascend=True, dtype="float32", out=None):
 
 def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32", out=None):
     """The ``k`` largest (or smallest) entries along ``axis``: indices (float32 by default), values, both or a mask."""
+    if ret_typ not in ("both", "indices", "mask", "value"):
+        raise MXNetError(f"MXNetError: Invalid Input: '{ret_typ}', valid values are: {{'both', 'indices', 'mask', "
+                         f"'value'}}, in operator topk(name=\"\", ret_typ=\"{ret_typ}\")")
     axis = axis % data.ndim if axis is not None else None
     if axis is None:
         data, axis = data.reshape(-1), 0
@@ -448,6 +458,10 @@ def transpose(data, axes=None, out=None):
 
 
 def swapaxes(data, dim1=0, dim2=0, out=None):
+    for name, d in (("axis1", dim1), ("axis2", dim2)):
+        if not -data.ndim <= d < data.ndim:
+            raise MXNetError(f"{name}: Check failed: {name} >= 0 && {name} < shape0.ndim(): axis {d} is out of "
+                             f"bounds for array of ndim {data.ndim}")
     axes = list(range(data.ndim))
     axes[dim1], axes[dim2] = axes[dim2], axes[dim1]
     return transpose(data, axes, out=out)
@@ -457,7 +471,11 @@ SwapAxis = swapaxes
 
 
 def expand_dims(data, axis, out=None):
-    axis = axis % (data.ndim + 1)
+    ndim = data.ndim
+    if not -ndim - 1 <= axis <= ndim:
+        raise MXNetError(f"Check failed: axis >= 0 && axis <= indim: axis must be in the range [-{ndim}, {ndim}] "
+                         f"({axis} provided)")
+    axis = axis % (ndim + 1)
     return _out(invoke(S.reshape, (data,), {"shape": data.shape[:axis] + (1,) + data.shape[axis:]}), out)
 
 
@@ -465,7 +483,21 @@ def squeeze(data, axis=None, out=None):
     if axis is None:
         shape = tuple(n for n in data.shape if n != 1)
     else:
-        axes = _axes(axis, data.ndim)
+        axes = set()
+        for a in (axis,) if isinstance(axis, numbers.Integral) else axis:
+            k = a + data.ndim if a < 0 else a
+            if k < 0:
+                raise MXNetError(f"Check failed: axes[i] >= 0 ({k} vs. 0) : axis {a} is out of bounds for array of "
+                                 f"dimension {data.ndim}")
+            if k >= data.ndim:
+                raise MXNetError(f"Check failed: axes[i] < dndim ({k} vs. {data.ndim}) : axis {a} is out of bounds "
+                                 f"for array of dimension {data.ndim}")
+            if data.shape[k] != 1:
+                raise MXNetError(f"Check failed: dshape[axes[i]] == 1 ({data.shape[k]} vs. 1) : cannot select an "
+                                 f"axis to squeeze out which has size={data.shape[k]} not equal to one")
+            if k in axes:
+                raise MXNetError("Check failed: oshape[axes[i]] != -1 (-1 vs. -1) : duplicate value in axis")
+            axes.add(k)
         shape = tuple(n for i, n in enumerate(data.shape) if i not in axes)
     return _out(invoke(S.reshape, (data,), {"shape": shape or (1,) if data.ndim else ()}), out)
 
@@ -507,7 +539,13 @@ broadcast_axes = broadcast_axis
 
 
 def tile(data, reps, out=None):
-    return _out(invoke(S.tile, (data,), {"reps": tuple(reps) if not isinstance(reps, int) else (reps,)}), out)
+    reps = tuple(reps) if not isinstance(reps, int) else (reps,)
+    dims = (1,) * (len(reps) - data.ndim) + data.shape
+    for n in (d * r for d, r in zip(dims[::-1], reps[::-1])):
+        if n < -1:
+            raise MXNetError(f"Check failed: dim_size >= -1 ({n} vs. -1) : shape dim size must be >= -1, while "
+                             f"received {n}")
+    return _out(invoke(S.tile, (data,), {"reps": reps}), out)
 
 
 def repeat(data, repeats, axis=None, out=None):
@@ -536,6 +574,9 @@ def concat(*data, dim=1, num_args=None, out=None):
     """Join arrays along ``dim`` (default 1, as in MXNet)."""
     if len(data) == 1 and isinstance(data[0], (list, tuple)):
         data = tuple(data[0])
+    if not data:
+        raise MXNetError("MXNetError: value 0 for Parameter num_args should be greater equal to 1\nnum_args: Number "
+                         "of inputs to be concated., in operator Concat(name=\"\", num_args=\"0\")")
     _check_join_axis(dim, data[0].ndim)
     for i, d in enumerate(data[1:], 1):
         if d.dtype != data[0].dtype:
@@ -569,8 +610,12 @@ def stack(*data, axis=0, num_args=None, out=None):
 def split(data, num_outputs, axis=1, squeeze_axis=False):
     """Split into ``num_outputs`` equal parts along ``axis`` (default 1); one part comes back unwrapped."""
     if axis >= data.ndim or axis < -data.ndim:
-        raise MXNetError(f"Check failed: param_.axis < dshape.ndim() ({axis} vs. {data.ndim})")
+        raise MXNetError(f"Check failed: param_.axis < dshape.ndim() ({axis} vs. {data.ndim}) : ")
     axis = axis % data.ndim
+    if squeeze_axis and data.shape[axis] != num_outputs:
+        raise MXNetError(f"Check failed: ishape[real_axis] == param_.num_outputs ({data.shape[axis]} vs. "
+                         f"{num_outputs}) : If squeeze axis is True, the size of the sliced axis must be the same as "
+                         f"num_outputs. Input shape={_shp(data.shape)}, axis={axis}, num_outputs={num_outputs}.")
     if data.shape[axis] % num_outputs:
         raise MXNetError(f"Check failed: dshape[real_axis] % param_.num_outputs == 0U "
                          f"({data.shape[axis] % num_outputs} vs. 0) : You are trying to split the "
@@ -658,6 +703,9 @@ def take(a, indices, axis=0, mode="clip", out=None):
     if mode not in ("clip", "raise", "wrap"):
         raise MXNetError(f"MXNetError: Invalid Input: '{mode}', valid values are: {{'clip', 'raise', 'wrap'}}, "
                          f"in operator take(name=\"\", mode=\"{mode}\")")
+    if not -a.ndim <= axis < a.ndim:
+        raise MXNetError("Check failed: param.axis >= -1 * arrshape.ndim() && param.axis < arrshape.ndim(): Axis "
+                         "should be in the range of [-r, r-1] where r is the rank of input tensor")
     if mode == "raise":
         n = a.shape[axis % a.ndim]
         if bool(((indices < 0) + (indices >= n)).sum().asscalar()):
@@ -667,6 +715,8 @@ def take(a, indices, axis=0, mode="clip", out=None):
 
 def pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
     """``data`` indexed along ``axis`` by ``index``, shaped as ``data`` without ``axis`` (or with it as 1)."""
+    if axis is None:
+        raise MXNetError("axis=None is not supported by pick yet. Must specify an axis.")
     axis = axis % data.ndim
     shape = data.shape
     dropped, kept = shape[:axis] + shape[axis + 1:], shape[:axis] + (1,) + shape[axis + 1:]
@@ -684,12 +734,16 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32", out=No
 
 
 def pad(data, mode="constant", pad_width=(), constant_value=0.0, out=None):
+    if data.ndim not in (4, 5):
+        raise MXNetError("MXNetError: Current implementation only supports 4-D or 5-D input.")
     pw = tuple((int(pad_width[2 * i]), int(pad_width[2 * i + 1])) for i in range(len(pad_width) // 2))
     if any(before or after for before, after in pw[:2]):
         raise MXNetError("MXNetError: Current implementation expects padding on the first two axes to be zero.")
     if mode == "reflect" and any(before >= n or after >= n for (before, after), n in zip(pw, data.shape)):
         raise MXNetError("MXNetError: Current implementation of reflection padding only supports padding sizes "
                          "smaller than the input size.")
+    if np.dtype(data.dtype).kind != "f":
+        raise MXNetError(f"This operation only support floating point types, not {np.dtype(data.dtype).name}")
     return _out(invoke(S.pad, (data,), {"pad_width": pw, "mode": mode, "constant_value": constant_value}), out)
 
 
@@ -698,17 +752,22 @@ Pad = pad
 
 # ----------------------------------------------------------------------------- linear algebra
 
+def _check_dot_dtype(lhs):
+    """dot and batch_dot compute in float32/float64 (float16 too on a GPU), as MXNet's kernels do."""
+    if np.dtype(lhs.dtype) not in (np.float32, np.float64) and not (
+            lhs.dtype == np.float16 and lhs.context.device_type == "gpu"):
+        raise MXNetError("Check failed: outputs[0].type_flag_ == kFloat32 || outputs[0].type_flag_ == kFloat64 || "
+                         "(outputs[0].type_flag_ == kFloat16 && ctx.run_ctx.ctx.dev_mask() == mshadow: :gpu::kDevMask)"
+                         ": dot only supports float32/float64 for CPU, and float16/float32/float64 for GPU")
+
+
 def dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs):
     """Matrix product; N-D contracts the last axis of ``lhs`` with the first of ``rhs``."""
     if lhs._data.dtype != rhs._data.dtype:
         raise _dtype_error(lhs._data.dtype, rhs._data.dtype)
     if lhs.ndim == 1 and rhs.ndim == 1 and (transpose_a or transpose_b):
         raise MXNetError("Check failed: !param.transpose_a && !param.transpose_b: Cannot transpose vectors")
-    if np.dtype(lhs.dtype) not in (np.float32, np.float64) and not (
-            lhs.dtype == np.float16 and lhs.context.device_type == "gpu"):
-        raise MXNetError("Check failed: outputs[0].type_flag_ == kFloat32 || outputs[0].type_flag_ == kFloat64 || "
-                         "(outputs[0].type_flag_ == kFloat16 && ctx.run_ctx.ctx.dev_mask() == mshadow: :gpu::kDevMask)"
-                         ": dot only supports float32/float64 for CPU, and float16/float32/float64 for GPU")
+    _check_dot_dtype(lhs)
     ka = lhs.shape[0] if transpose_a else lhs.shape[-1]
     kb = rhs.shape[-1] if transpose_b else rhs.shape[0]
     if ka != kb:
@@ -729,6 +788,7 @@ def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, out=None, **kwargs
         if m != n:
             raise MXNetError(f"Check failed: lshape[i] == rshape[i] ({m} vs. {n}) : batch_dot shape error (the "
                              f"leading batch dimensions must be equal): {_shp(lhs.shape)} X {_shp(rhs.shape)} {flags}")
+    _check_dot_dtype(lhs)
     lk = lhs.shape[-2] if transpose_a else lhs.shape[-1]
     rk = rhs.shape[-1] if transpose_b else rhs.shape[-2]
     if lk != rk:

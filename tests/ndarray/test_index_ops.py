@@ -134,3 +134,25 @@ def test_take_raise_mode_and_bad_mode(ctx):
         nd.take(x, nd.array([1], ctx=ctx), mode="bogus")
     assert str(e.value) == ("MXNetError: Invalid Input: 'bogus', valid values are: {'clip', 'raise', 'wrap'}, "
                             "in operator take(name=\"\", mode=\"bogus\")")
+
+
+def test_argument_refusals_observed_on_mxnet(ctx):
+    x = nd.array(X, ctx=ctx)
+    cases = [
+        (lambda: nd.topk(x, ret_typ="foo"), "MXNetError: Invalid Input: 'foo', valid values are: {'both', 'indices', "
+                                            "'mask', 'value'}, in operator topk(name=\"\", ret_typ=\"foo\")"),
+        (lambda: nd.pick(x, nd.array([4], ctx=ctx), axis=None),
+         "axis=None is not supported by pick yet. Must specify an axis."),
+        (lambda: nd.take(x, nd.array([1], ctx=ctx), axis=2),
+         "Check failed: param.axis >= -1 * arrshape.ndim() && param.axis < arrshape.ndim(): Axis should be in the "
+         "range of [-r, r-1] where r is the rank of input tensor"),
+        (lambda: nd.clip(x, None, 1), "MXNetError: Invalid Parameter format for a_min expect float but value='None', "
+                                      "in operator clip(name=\"\", a_max=\"1\", a_min=\"None\")"),
+        (lambda: nd.where(nd.array([1, 0, 1], ctx=ctx), x, x),
+         "Check failed: (*in_attrs)[0].Size() == static_cast<size_t>(tshape[0]) (3 vs. 2) : "),
+    ]
+    for call, message in cases:
+        with pytest.raises(mx.MXNetError) as e:
+            call()
+        assert str(e.value) == message
+    np.testing.assert_array_equal(nd.take(x, nd.array([1], ctx=ctx), axis=-1).asnumpy(), X[:, [1]])

@@ -73,3 +73,19 @@ def test_concat_and_stack_refuse_bad_axes_and_mixed_dtypes(ctx):
         nd.concat(a, nd.ones((2, 3), ctx=ctx, dtype="int32"))
     assert str(e.value) == ("Check failed: in_type->at(i) == dtype || in_type->at(i) == -1: Non-uniform data type "
                             "in Concat, expected data type float32, got data type int32 for input 1")
+
+
+def test_split_and_concat_refusals_observed_on_mxnet(ctx):
+    x = nd.ones((2, 4), ctx=ctx)
+    with pytest.raises(mx.MXNetError) as e:
+        nd.split(x, num_outputs=2, squeeze_axis=True)
+    assert str(e.value) == ("Check failed: ishape[real_axis] == param_.num_outputs (4 vs. 2) : If squeeze axis is "
+                            "True, the size of the sliced axis must be the same as num_outputs. Input shape=[2,4], "
+                            "axis=1, num_outputs=2.")
+    with pytest.raises(mx.MXNetError) as e:
+        nd.split(x, num_outputs=2, axis=2)
+    assert str(e.value) == "Check failed: param_.axis < dshape.ndim() (2 vs. 2) : "
+    with pytest.raises(mx.MXNetError) as e:
+        nd.concat()
+    assert str(e.value) == ("MXNetError: value 0 for Parameter num_args should be greater equal to 1\nnum_args: "
+                            "Number of inputs to be concated., in operator Concat(name=\"\", num_args=\"0\")")

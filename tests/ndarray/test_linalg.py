@@ -284,3 +284,11 @@ def test_linalg_names_match_mxnet():
     names = {"det", "extractdiag", "extracttrian", "gemm", "gemm2", "inverse", "makediag", "maketrian", "potrf",
              "potri", "slogdet", "sumlogdiag", "syrk", "trmm", "trsm"}
     assert names <= set(dir(nd.linalg))
+
+
+def test_batch_dot_refuses_integers_as_dot_does(ctx):
+    ints = nd.ones((1, 1, 2), dtype="int32", ctx=ctx)
+    for call in (lambda: nd.batch_dot(ints, ints.reshape((1, 2, 1))), lambda: nd.dot(ints[0], ints[0].T)):
+        with pytest.raises(mx.MXNetError, match="dot only supports float32/float64 for CPU, and "
+                                                "float16/float32/float64 for GPU$"):
+            call()

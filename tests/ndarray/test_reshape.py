@@ -174,3 +174,48 @@ def test_reshape_like_errors(ctx, kwargs, message):
     with pytest.raises(mx.MXNetError) as e:
         nd.reshape_like(nd.ones((2, 3, 4), ctx=ctx), nd.ones((2, 2, 2), ctx=ctx), **kwargs)
     assert str(e.value) == message
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: x.expand_dims(axis=3), "Check failed: axis >= 0 && axis <= indim: axis must be in the range [-2, 2] "
+                                      "(3 provided)"),
+    (lambda x: x.expand_dims(axis=-4), "Check failed: axis >= 0 && axis <= indim: axis must be in the range [-2, 2] "
+                                       "(-4 provided)"),
+    (lambda x: x.reshape((1, 2, 1, 3)).squeeze(axis=1), "Check failed: dshape[axes[i]] == 1 (2 vs. 1) : cannot "
+                                                        "select an axis to squeeze out which has size=2 not equal to one"),
+    (lambda x: x.reshape((1, 2, 3)).squeeze(axis=3), "Check failed: axes[i] < dndim (3 vs. 3) : axis 3 is out of "
+                                                     "bounds for array of dimension 3"),
+    (lambda x: x.reshape((1, 2, 3)).squeeze(axis=-4), "Check failed: axes[i] >= 0 (-1 vs. 0) : axis -4 is out of "
+                                                      "bounds for array of dimension 3"),
+    (lambda x: x.reshape((1, 2, 3)).squeeze(axis=(0, 0)), "Check failed: oshape[axes[i]] != -1 (-1 vs. -1) : "
+                                                          "duplicate value in axis"),
+    (lambda x: x.swapaxes(0, 2), "axis2: Check failed: axis2 >= 0 && axis2 < shape0.ndim(): axis 2 is out of bounds "
+                                 "for array of ndim 2"),
+    (lambda x: nd.swapaxes(x, -3, 0), "axis1: Check failed: axis1 >= 0 && axis1 < shape0.ndim(): axis -3 is out of "
+                                      "bounds for array of ndim 2"),
+    (lambda x: nd.tile(x, reps=(-1,)), "Check failed: dim_size >= -1 (-3 vs. -1) : shape dim size must be >= -1, "
+                                       "while received -3"),
+])
+def test_axis_checks_observed_on_mxnet(ctx, call, message):
+    with pytest.raises(mx.MXNetError) as e:
+        call(nd.ones((2, 3), ctx=ctx))
+    assert str(e.value) == message
+
+
+def test_axis_arguments_in_range(ctx):
+    x = nd.ones((2, 3), ctx=ctx)
+    assert x.expand_dims(axis=2).shape == (2, 3, 1) and x.expand_dims(axis=-3).shape == (1, 2, 3)
+    assert x.reshape((1, 2, 1, 3)).squeeze(axis=(0, -2)).shape == (2, 3)
+    assert nd.swapaxes(nd.ones((2, 3, 4), ctx=ctx), 0, -1).shape == (4, 3, 2)
+
+
+def test_pad_needs_4d_or_5d_floating_input(ctx):
+    host = np.arange(9, dtype=np.float32).reshape((1, 1, 3, 3))
+    got = nd.pad(nd.array(host, ctx=ctx), mode="reflect", pad_width=(0, 0, 0, 0, 1, 1, 1, 1))
+    np.testing.assert_array_equal(got.asnumpy(), np.pad(host, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="reflect"))
+    with pytest.raises(mx.MXNetError) as e:
+        nd.pad(nd.ones((2, 2), ctx=ctx), mode="constant", pad_width=(1, 1, 1, 1))
+    assert str(e.value) == "MXNetError: Current implementation only supports 4-D or 5-D input."
+    with pytest.raises(mx.MXNetError) as e:
+        nd.pad(nd.ones((1, 1, 2, 2), dtype="int32", ctx=ctx), mode="constant", pad_width=(0, 0, 0, 0, 1, 1, 1, 1))
+    assert str(e.value) == "This operation only support floating point types, not int32"
