@@ -68,6 +68,19 @@ def test_loss_reprs_and_bad_arguments():
         gluon.loss.L1Loss(weight="2")(mx.nd.ones((2, 2)), mx.nd.ones((2, 2)))
 
 
+def test_triplet_loss_takes_no_sample_weight(ctx):
+    pred = nd.array([[0.2, -0.5, 1.0], [1.5, 0.3, -0.2]], ctx=ctx)
+    pos, neg = pred * 0.5, pred * 1.1
+    loss = gluon.loss.TripletLoss(margin=0.5)(pred, pos, neg)
+    p = pred.asnumpy()
+    want = np.maximum(((p * 0.5 - p) ** 2 - (p * 1.1 - p) ** 2).sum(axis=1) + 0.5, 0)
+    assert (want > 0).all()
+    np.testing.assert_allclose(loss.asnumpy(), want, rtol=1e-6)
+    with pytest.raises(TypeError) as e:  # MXNet 1.9.1's text
+        gluon.loss.TripletLoss()(pred, pos, neg, nd.ones((2, 1), ctx=ctx))
+    assert str(e.value) == "TripletLoss.hybrid_forward() takes 5 positional arguments but 6 were given"
+
+
 def test_poisson_full_is_finite_for_zero_counts(ctx):
     """MXNet 1.9.1 returns nan when a target is 0 (0*log(0) masked by multiplication); ndx masks with where."""
     pred = np.array([[0.5, 1.5], [2.0, 0.7]], np.float32)
