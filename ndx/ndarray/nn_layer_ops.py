@@ -304,9 +304,27 @@ def SoftmaxOutput(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=F
     return _out(invoke(A.softmax_output, (data, label), attrs), out)
 
 
-def Dropout(data, p=0.5, mode="training", axes=(), cudnn_off=False, out=None, name=None, **kwargs):
+_UNSET = object()
+
+
+def Dropout(data, p=0.5, mode=_UNSET, axes=_UNSET, cudnn_off=_UNSET, out=None, name=None, **kwargs):
     """Inverted dropout: in training mode (or ``mode='always'``) zero each element with probability ``p`` and
-    scale the kept ones by ``1/(1-p)``; the mask is shared along ``axes``. Otherwise an identity copy."""
+    scale the kept ones by ``1/(1-p)``; the mask is shared along ``axes``. Otherwise an identity copy.
+
+    ``mode`` defaults to ``'training'``, ``axes`` to ``()``, ``cudnn_off`` to False; ``p`` outside [0, 1]
+    and an unknown ``mode`` are MXNet's errors, whatever the mode."""
+    given = [(k, v) for k, v in (("cudnn_off", cudnn_off), ("axes", axes), ("mode", mode), ("p", p))
+             if v is not _UNSET]
+    where = ", ".join(['name=""'] + [f'{k}="{v}"' for k, v in given])
+    mode = "training" if mode is _UNSET else mode
+    axes = () if axes is _UNSET else axes
+    if not 0 <= float(p) <= 1:
+        raise MXNetError(f"MXNetError: value {float(p):g} for Parameter p exceed bound [0,1]\n"
+                         f"p: Fraction of the input that gets dropped out during training time., "
+                         f"in operator Dropout({where})")
+    if mode not in ("training", "always"):
+        raise MXNetError(f"MXNetError: Invalid Input: '{mode}', valid values are: {{'always', 'training'}}, "
+                         f"in operator Dropout({where})")
     active = mode == "always" or autograd.is_training()
     if not active or p == 0:
         return _out(invoke(_identity(), (data,)), out)

@@ -25,6 +25,23 @@ def test_dropout_active_iff_training(ctx):
     np.testing.assert_array_equal(zero_rate, 1)
 
 
+def test_dropout_rate_outside_0_1_is_mxnets_error_in_any_mode(ctx):
+    x = nd.ones((2, 3), ctx=ctx)
+    with pytest.raises(mx.base.MXNetError) as e:  # predict mode too: MXNet checks the attribute first
+        nn.Dropout(1.5)(x)
+    assert str(e.value) == (
+        "MXNetError: value 1.5 for Parameter p exceed bound [0,1]\np: Fraction of the input that gets dropped out "
+        "during training time., in operator Dropout(name=\"\", cudnn_off=\"False\", axes=\"()\", p=\"1.5\")")
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.Dropout(x, p=-0.1)
+    assert str(e.value).endswith('in operator Dropout(name="", p="-0.1")')
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.Dropout(x, p=0.5, mode="bogus")
+    assert str(e.value) == ("MXNetError: Invalid Input: 'bogus', valid values are: {'always', 'training'}, "
+                            "in operator Dropout(name=\"\", mode=\"bogus\", p=\"0.5\")")
+    np.testing.assert_array_equal(nn.Dropout(-0.5)(x).asnumpy(), 1)  # rate <= 0 never reaches the op
+
+
 def test_embedding(ctx, rng):
     with mx.name.NameManager():
         emb = nn.Embedding(3, 4, sparse_grad=True)
