@@ -64,11 +64,32 @@ def full(shape, val, ctx=None, dtype=np.float32, out=None):
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=np.float32):
-    """Evenly spaced values in [start, stop); each repeated ``repeat`` times."""
+    """Evenly spaced values in [start, stop); each repeated ``repeat`` times.
+
+    As in MXNet, the count is ``ceil((stop - start) / step)`` in double precision and the i-th value is
+    ``start + i * step`` computed in ``dtype`` (start and step first converted to it: an int32 step of 1.5
+    is 1; a float32 ``arange(0, 1, 0.3)`` ends at 0.90000004).
+    """
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise MXNetError(f"Check failed: param.step != 0 (0 vs. 0) : Range does not support step=0, received {step:g}")
+    if repeat <= 0:
+        raise MXNetError(f"Check failed: param.repeat > 0: Range only supports repeat > 0, received {repeat}")
+    if step > 0 and not start < stop:
+        raise MXNetError("Check failed: param.start < param.stop.value(): Invalid range (start, stop, step) = "
+                         f"({start:g},{stop:g},{step:g})")
+    if step < 0 and not start > stop:
+        raise MXNetError("Check failed: param.start > param.stop.value(): Invalid range (start, stop, step)= "
+                         f"({start:g},{stop:g},{step:g})")
     ctx = _ctx(ctx)
-    host = np.arange(start, stop, step, dtype=np.float64).astype(_dtype(dtype))
+    dtype = _dtype(dtype)
+    count = int(np.ceil((stop - start) / step))
+    kind = np.dtype(dtype).kind
+    typed = (lambda v: dtype.type(int(v))) if kind in "iub" else dtype.type
+    with np.errstate(over="ignore"):
+        host = typed(start) + np.arange(count).astype(dtype) * typed(step)
+    host = host.astype(dtype, copy=False)
     if repeat != 1:
         host = np.repeat(host, int(repeat))
     return _wrap(ctx.backend.from_host(host, ctx), ctx)
@@ -82,6 +103,9 @@ def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs):
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32):
     """``num`` evenly spaced values from ``start`` to ``stop``."""
+    if num < 0:
+        raise MXNetError(f"Check failed: param.num >= 0 ({num} vs. 0) : Number of sequence should be non-negative, "
+                         f"received {num}")
     ctx = _ctx(ctx)
     host = np.linspace(start, stop, int(num), endpoint=endpoint).astype(_dtype(dtype))
     return _wrap(ctx.backend.from_host(host, ctx), ctx)

@@ -82,3 +82,37 @@ def test_astype(ctx):
     assert x.astype(np.float32, copy=False) is x
     assert x.astype(np.float32) is not x
     assert x.astype("float64", copy=False).dtype is np.float64
+
+
+def test_arange_computes_in_its_dtype_as_mxnet(ctx):
+    # values observed on MXNet 1.9.1: start + i * step in float32, start and step cast to an integer dtype first
+    assert repr(nd.arange(0, 1, 0.3, ctx=ctx)) == f"\n[0.         0.3        0.6        0.90000004]\n<NDArray 4 @{ctx}>"
+    got = nd.arange(-3, 0, 0.7, ctx=ctx).asnumpy()
+    np.testing.assert_array_equal(got, np.float32(-3) + np.arange(5, dtype=np.float32) * np.float32(0.7))
+    assert got[3] == np.float32(-0.9000001)
+    assert nd.arange(0, 5, 1.5, dtype="int32", ctx=ctx).asnumpy().tolist() == [0, 1, 2, 3]
+    assert nd.arange(0.5, 5, 1, dtype="int32", ctx=ctx).asnumpy().tolist() == [0, 1, 2, 3, 4]
+    assert nd.arange(0, 5, 2, repeat=2, dtype="int32", ctx=ctx).asnumpy().tolist() == [0, 0, 2, 2, 4, 4]
+    np.testing.assert_array_equal(nd.arange(0, 1, 0.25, dtype="float64", ctx=ctx).asnumpy(), [0, 0.25, 0.5, 0.75])
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((5, 2), {}, "Check failed: param.start < param.stop.value(): Invalid range (start, stop, step) = (5,2,1)"),
+    ((-1,), {}, "Check failed: param.start < param.stop.value(): Invalid range (start, stop, step) = (0,-1,1)"),
+    ((2.5, 1.25, 0.5), {}, "Check failed: param.start < param.stop.value(): Invalid range (start, stop, step) = "
+                           "(2.5,1.25,0.5)"),
+    ((2, 5, -1), {}, "Check failed: param.start > param.stop.value(): Invalid range (start, stop, step)= (2,5,-1)"),
+    ((0, 3, 0), {}, "Check failed: param.step != 0 (0 vs. 0) : Range does not support step=0, received 0"),
+    ((3,), {"repeat": 0}, "Check failed: param.repeat > 0: Range only supports repeat > 0, received 0"),
+])
+def test_arange_refusals_observed_on_mxnet(args, kwargs, message):
+    with pytest.raises(mx.MXNetError) as e:
+        nd.arange(*args, **kwargs)
+    assert str(e.value) == message
+
+
+def test_linspace_refuses_a_negative_count():
+    with pytest.raises(mx.MXNetError) as e:
+        nd.linspace(0, 1, -1)
+    assert str(e.value) == ("Check failed: param.num >= 0 (-1 vs. 0) : Number of sequence should be non-negative, "
+                            "received -1")
