@@ -246,7 +246,21 @@ subtract = _binary("subtract", _sub_fwd, lambda xp, g, a, b, y: (g, -g), checked
 multiply = _binary("multiply", _mul_fwd, lambda xp, g, a, b, y: (g * b, g * a), checked=True)
 divide = _binary("divide", _div_fwd, lambda xp, g, a, b, y: (g / b, -g * a / (b * b)), checked=True)
 mod = _binary("mod", _mod_fwd, lambda xp, g, a, b, y: (g, -g * xp.floor(a / b)))
-power = _binary("power", lambda xp, a, b: xp.power(a, b),
+def _int_power(xp, a, b, dtype):
+    """MXNet's power of integers: powf in float32, then converted to a 32-bit integer (64-bit for 8-byte types)
+    and wrapped to ``dtype`` (2 ** -1 is 0, int32 7 ** 11 is 1977326720, int8 3 ** 5 is -13)."""
+    a = a.astype(numpy.float32) if hasattr(a, "shape") else numpy.float32(a)
+    b = b.astype(numpy.float32) if hasattr(b, "shape") else numpy.float32(b)
+    with _errstate(xp):
+        r = xp.power(a, b).astype(numpy.int64 if dtype.itemsize == 8 else numpy.int32)
+    return r.astype(dtype, copy=False)
+
+
+def _power_fwd(xp, a, b):
+    return _int_power(xp, a, b, a.dtype) if a.dtype.kind in "iu" else xp.power(a, b)
+
+
+power = _binary("power", _power_fwd,
                 lambda xp, g, a, b, y: (g * b * xp.power(a, b - 1), g * y * xp.log(xp.where(a > 0, a, 1))))
 maximum = _binary("maximum", lambda xp, a, b: xp.maximum(a, b),
                   lambda xp, g, a, b, y: (g * (a >= b), g * (a < b)))
@@ -312,9 +326,11 @@ rdiv_scalar = _scalar("_rdiv_scalar", _rdiv_scalar_fwd, lambda xp, g, x, y, s: -
 mod_scalar = _scalar("_mod_scalar", lambda xp, x, scalar: _keep(x, xp.mod(x, scalar)), lambda xp, g, x, y, s: g)
 rmod_scalar = _scalar("_rmod_scalar", lambda xp, x, scalar: _keep(x, xp.mod(scalar, x)),
                       lambda xp, g, x, y, s: -g * xp.floor(s / x))
-power_scalar = _scalar("_power_scalar", lambda xp, x, scalar: _keep(x, x ** scalar),
+power_scalar = _scalar("_power_scalar", lambda xp, x, scalar: _int_power(xp, x, scalar, x.dtype)
+                       if x.dtype.kind in "iu" else _keep(x, x ** scalar),
                        lambda xp, g, x, y, s: g * s * x ** (s - 1))
-rpower_scalar = _scalar("_rpower_scalar", lambda xp, x, scalar: _keep(x, scalar ** x),
+rpower_scalar = _scalar("_rpower_scalar", lambda xp, x, scalar: _int_power(xp, scalar, x, x.dtype)
+                        if x.dtype.kind in "iu" else _keep(x, scalar ** x),
                         lambda xp, g, x, y, s: g * y * math.log(s))
 maximum_scalar = _scalar("_maximum_scalar",
                          lambda xp, x, scalar: _keep(x, against_value(xp, xp.maximum, x, scalar)),

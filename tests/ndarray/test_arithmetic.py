@@ -144,6 +144,21 @@ def test_math_functions(ctx):
     np.testing.assert_allclose(nd.power(p, 2).asnumpy(), np.abs(x) ** 2, rtol=1e-6)
 
 
+def test_integer_power_goes_through_float32_as_in_mxnet(ctx):
+    # MXNet 1.9.1 takes powf of the float32 values and converts back: negative exponents truncate toward 0
+    # and large results carry float32's rounding (the literals were observed on MXNet)
+    i32 = nd.array([2, 3, -1, 1, 0], dtype="int32", ctx=ctx)
+    got = i32 ** nd.array([-1, -2, -1, -3, 2], dtype="int32", ctx=ctx)
+    assert got.dtype == np.int32 and got.asnumpy().tolist() == [0, 0, -1, 1, 0]
+    assert (nd.array([2, -1, 1], dtype="int32", ctx=ctx) ** -1).asnumpy().tolist() == [0, -1, 1]
+    assert ((-2) ** nd.array([-1, 2, 3], dtype="int32", ctx=ctx)).asnumpy().tolist() == [0, 4, -8]
+    big = nd.array([-7, 7], dtype="int32", ctx=ctx) ** nd.array([3, 11], dtype="int32", ctx=ctx)
+    assert big.asnumpy().tolist() == [-343, 1977326720]
+    assert (nd.array([3], dtype="int64", ctx=ctx) ** 39).asnumpy().tolist() == [4052555218645155840]
+    assert (nd.array([-2, 3], dtype="int8", ctx=ctx) ** 5).asnumpy().tolist() == [-32, -13]
+    assert (nd.array([2, 16], dtype="uint8", ctx=ctx) ** 2).asnumpy().tolist() == [4, 0]
+
+
 def test_integer_ops(ctx):
     i = nd.array([5, -5], ctx=ctx, dtype="int32")
     np.testing.assert_array_equal((i % 3).asnumpy(), np.array([5, -5]) % 3)
