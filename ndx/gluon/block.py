@@ -341,6 +341,32 @@ def _first_ndarray(args):
     return None
 
 
+class _ActiveCall(threading.local):
+    value = False
+
+
+_IN_ACTIVE = _ActiveCall()
+
+
+def _arg_format(args):
+    """MXNet's flattened-input format: 0 per NDArray, -1 per None, nested lists for lists/tuples;
+    None when some argument is none of these (ndx then skips the check)."""
+    out = []
+    for a in args:
+        if isinstance(a, NDArray):
+            out.append(0)
+        elif a is None:
+            out.append(-1)
+        elif isinstance(a, (list, tuple)):
+            inner = _arg_format(a)
+            if inner is None:
+                return None
+            out.append(inner)
+        else:
+            return None
+    return out
+
+
 def _shape_str(shape):
     return "[" + ",".join(str(n) for n in shape) + "]"
 
@@ -356,6 +382,7 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._ran_active = False  # a forward ran since hybridize(): MXNet's condition for export()
+        self._in_format = None  # argument structure of the first hybridized call (MXNet's cached-op check)
         self._flags = {}
 
     def register_child(self, block, name=None):
@@ -369,6 +396,7 @@ class HybridBlock(Block):
         """Accepted for compatibility: marks the block (and its children) active; results are unchanged."""
         self._active = active
         self._ran_active = False
+        self._in_format = None
         self._flags = dict(static_alloc=static_alloc, static_shape=static_shape, **kwargs)
         if self._forward_hooks or self._forward_pre_hooks:
             warnings.warn(f'"{self}" is being hybridized while still having forward hook/pre-hook. If "{self}" '
@@ -381,6 +409,8 @@ class HybridBlock(Block):
         first = x if isinstance(x, NDArray) else _first_ndarray((x,) + args)
         if self._active:
             self._ran_active = True
+            if first is not None and not _IN_ACTIVE.value:
+                self._check_in_format((x,) + args)
         if first is None:
             if _has_symbol((x,) + args):
                 return self._symbolic_forward(x, *args)
@@ -388,11 +418,34 @@ class HybridBlock(Block):
                              "the type of the args.\n")
         reg = self._reg_params
         if self._active:
+            outer = not _IN_ACTIVE.value
+            _IN_ACTIVE.value = True  # blocks called inside are traced into this graph: no format check
             try:
                 return self._forward_params(reg, first, x, args)
             except MXNetError as e:
                 raise self._graph_error(e) from None
+            finally:
+                if outer:
+                    _IN_ACTIVE.value = False
         return self._forward_params(reg, first, x, args)
+
+    def _check_in_format(self, args):
+        """A hybridized block called directly keeps the argument structure of its first call; trailing
+        ``None`` arguments may come and go. MXNet's message names the two formats the other way round."""
+        fmt = _arg_format(args)
+        if fmt is None:
+            return
+        stored = self._in_format
+        if stored is None:
+            self._in_format = fmt
+            return
+        if fmt == stored:
+            return
+        short, long_ = (fmt, stored) if len(fmt) < len(stored) else (stored, fmt)
+        if len(short) == len(long_) or long_[:len(short)] != short or \
+                any(f != -1 for f in long_[len(short):]):
+            raise ValueError("The argument structure of HybridBlock does not match the cached version. "
+                             f"Stored format = {fmt}, input format = {stored}")
 
     # The name MXNet gives this Block's operator node in the cached graph (``<prefix><_fwd_op_name>``).
     _fwd_op_name = "fwd"

@@ -148,6 +148,41 @@ def test_reset_ctx(ctx):
     assert net(nd.ones((1, 3), ctx=ctx)).context == ctx
 
 
+def test_hybridized_block_keeps_its_first_argument_structure():
+    class Two(gluon.HybridBlock):
+        def hybrid_forward(self, F, x, y=None):
+            return x if y is None else x + y
+
+    class Parent(gluon.HybridBlock):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            with self.name_scope():
+                self.c = Two()
+
+        def hybrid_forward(self, F, x):  # a traced child may be called with any structure
+            return self.c(x) + self.c(x, x)
+
+    t = Two()
+    t.hybridize()
+    t(nd.ones(2))
+    t(nd.ones(2), None)  # trailing None arguments are allowed
+    with pytest.raises(ValueError) as e:  # MXNet 1.9.1's text, formats swapped as there
+        t(nd.ones(2), nd.ones(2))
+    assert str(e.value) == ("The argument structure of HybridBlock does not match the cached version. "
+                            "Stored format = [0, 0], input format = [0]")
+    t.hybridize()  # a new cache
+    t(nd.ones(2), nd.ones(2))
+    with pytest.raises(ValueError, match=r"Stored format = \[\[0\], 0\], input format = \[0, 0\]"):
+        t([nd.ones(2)], nd.ones(2))
+    p = Parent()
+    p.hybridize()
+    np.testing.assert_array_equal(p(nd.ones(2)).asnumpy(), [3, 3])
+    np.testing.assert_array_equal(p(nd.ones(2)).asnumpy(), [3, 3])
+    plain = Two()  # not hybridized: no check
+    plain(nd.ones(2))
+    plain(nd.ones(2), nd.ones(2))
+
+
 def test_hybridize_changes_nothing_and_warnings():
     net = nn.HybridSequential()
     with net.name_scope():
