@@ -28,6 +28,8 @@ _NO_INPUTS = ("Check failed: xs.size() > 0 (0 vs. 0) : There are no inputs in co
               "gradients.")
 _NOT_VARIABLE = ("Check failed: !AGInfo: :IsNone(*variables[i]) && AGInfo::IsVariable(variables[i]->entry_.node): "
                  "Cannot differentiate with respect to the {}-th variable because it does not require gradient.")
+_UNREACHABLE = ("Check failed: output_grads.find(xs[i].node.get()) != output_grads.end(): Cannot differentiate "
+                "with respect to the {}-th variable because it is unreachable from the outputs.")
 INPLACE_IN_GRAPH = ("Check failed: AGInfo: :IsNone(*output): Assigning to NDArrays that are already in a "
                     "computational graph will cause undefined behavior when evaluating gradients. Please call "
                     "backward first to clear the graph or do this out side of a record section. Also note that "
@@ -187,6 +189,7 @@ def _run(heads, head_grads, retain_graph, variables=None):
         head_grads = [None] * len(heads)
     elif type(head_grads) is not list and type(head_grads) is not tuple:
         head_grads = [head_grads]
+    assert len(heads) == len(head_grads), "heads and head_grads must be lists of the same length"
     node_grads, leaf_grads, leaves = {}, {}, {}
     head_nodes = []
     for h, hg in zip(heads, head_grads):
@@ -214,6 +217,9 @@ def _run(heads, head_grads, retain_graph, variables=None):
         if wanted is not None and id(node) in wanted:
             captured[id(node)] = g
         if g is None:
+            for parent, _ in node.parents:  # a variable behind a stop_gradient still has its gradient written (0)
+                if type(parent) is Leaf:
+                    leaves[id(parent)] = parent
             continue
         backend = node.ctx._backend
         if node.n_out > 1:
@@ -246,9 +252,16 @@ def _run(heads, head_grads, retain_graph, variables=None):
             node.inputs = node.output = node.saved = None
     if wanted is not None:
         result = {}
-        for key, var in wanted.items():
+        reachable = None
+        for i, var in enumerate(variables):
+            key = id(var._node)
             g = leaf_grads.get(key, captured.get(key))
             if g is None:
+                if reachable is None:  # every variable the graph of the heads holds, gradient or not
+                    reachable = set(leaves)
+                    reachable.update(id(p) for node in order for p, _ in node.parents if type(p) is Leaf)
+                if key not in reachable:
+                    raise MXNetError(_UNREACHABLE.format(i + 1))
                 g = var._ctx.backend.xp.zeros_like(var._data)
             result[id(var)] = g
         return result

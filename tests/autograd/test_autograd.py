@@ -268,3 +268,42 @@ def test_attach_grad_refuses_unknown_requests(ctx):
     with pytest.raises(KeyError) as e:
         x.attach_grad(grad_req="bogus")
     assert e.value.args == ("bogus",)
+
+
+def test_grad_refuses_a_variable_unreachable_from_the_heads(ctx):
+    x = nd.array([1.0, 2.0], ctx=ctx)
+    w = nd.array([3.0], ctx=ctx)
+    x.attach_grad()
+    w.attach_grad()
+    with autograd.record():
+        y = x * x
+    for variables, nth in (([x, w], 2), ([w, x], 1)):
+        with pytest.raises(mx.MXNetError) as e:
+            autograd.grad(y, variables, retain_graph=True)
+        assert str(e.value) == ("Check failed: output_grads.find(xs[i].node.get()) != output_grads.end(): Cannot "
+                                f"differentiate with respect to the {nth}-th variable because it is unreachable from "
+                                "the outputs.")
+
+
+def test_variable_behind_stop_gradient_gets_a_zero_gradient(ctx):
+    x = nd.array([1.0, 2.0], ctx=ctx)
+    x.attach_grad()
+    x.grad[:] = 5
+    with autograd.record():
+        z = nd.stop_gradient(x * 2)
+    np.testing.assert_array_equal(autograd.grad(z, [x], retain_graph=True)[0].asnumpy(), [0, 0])
+    z.backward()
+    np.testing.assert_array_equal(x.grad.asnumpy(), [0, 0])
+
+
+def test_heads_and_head_grads_must_pair_up(ctx):
+    x = nd.array([1.0, 2.0], ctx=ctx)
+    x.attach_grad()
+    with autograd.record():
+        y1, y2 = x * 2, x * 3
+    for call in (lambda: autograd.backward([y1, y2], [nd.ones(2, ctx=ctx)]),
+                 lambda: autograd.grad([y1, y2], [x], head_grads=[nd.ones(2, ctx=ctx)])):
+        with pytest.raises(AssertionError, match="^heads and head_grads must be lists of the same length$"):
+            call()
+    autograd.backward(y1, [nd.ones(2, ctx=ctx)])
+    np.testing.assert_array_equal(x.grad.asnumpy(), [2, 2])
