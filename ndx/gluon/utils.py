@@ -1,5 +1,6 @@
 """``gluon.utils``: splitting batches across contexts, global-norm gradient clipping, file checksums."""
 import hashlib
+import os
 import warnings
 
 import numpy as np
@@ -7,8 +8,10 @@ import numpy as np
 from .. import autograd
 from .. import ndarray as nd
 from ..ndarray.ndarray import NDArray
+from .block import HookHandle  # noqa: F401  (MXNet exposes it here too)
 
-__all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1"]
+__all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "shape_is_known", "replace_file",
+           "is_np_array", "is_np_shape", "HookHandle"]
 
 
 def split_data(data, num_slice, batch_axis=0, even_split=True):
@@ -73,3 +76,29 @@ def check_sha1(filename, sha1_hash):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             sha1.update(chunk)
     return sha1.hexdigest() == sha1_hash
+
+
+def is_np_array():
+    """False: ndx has only MXNet's legacy NDArray semantics (no ``mx.np`` mode)."""
+    return False
+
+
+def is_np_shape():
+    """False: shapes follow the legacy convention (0 = unknown dim, no zero-size/0-d unknowns)."""
+    return False
+
+
+def shape_is_known(shape):
+    """Whether ``shape`` is fully known in the legacy convention: not None, not empty, no 0 dim."""
+    if shape is None or len(shape) == 0:
+        return False
+    for dim in shape:
+        if dim == 0:
+            return False
+        assert dim > 0, f"shape dimension size cannot be less than 0, while received {dim}"
+    return True
+
+
+def replace_file(src, dst):
+    """Move ``src`` onto ``dst`` atomically, replacing ``dst``."""
+    os.replace(src, dst)
