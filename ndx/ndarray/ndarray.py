@@ -1,6 +1,7 @@
 """NDArray: one backend array plus its Context, with MXNet 1.x semantics."""
 import numbers
 import sys
+import warnings
 
 import numpy as np
 
@@ -256,6 +257,9 @@ class NDArray:
         if isinstance(other, Context):
             return _transfer(self, other)
         if isinstance(other, NDArray):
+            if other is self:
+                warnings.warn("You are attempting to copy an array to itself", RuntimeWarning, stacklevel=2)
+                return False
             if other.shape != self.shape:
                 raise MXNetError("Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 0-th output: "
                                  f"expected {_shape_str(self.shape)}, got {_shape_str(other.shape)}")
@@ -362,6 +366,8 @@ class NDArray:
                 key = slice(key, key + 1 if key != -1 else None)
             return invoke(I.getitem_view, (self,), {"key": key})
         if t is slice and (key.step is None or key.step == 1):
+            if key.start is None and key.stop is None:
+                return self  # MXNet's x[:] is x itself
             return invoke(I.getitem_view, (self,), {"key": key})
         if t is tuple and _all_ints(key) and len(key) <= self._data.ndim:
             # integers only: a view, as in MXNet; a single element comes back with shape (1,)
@@ -510,7 +516,10 @@ def array(source_array, ctx=None, dtype=None):
     if src_ctx is not None:
         host = src_ctx.backend.to_host(source_array)
     else:
-        host = np.array(source_array, dtype=dtype)
+        try:
+            host = np.array(source_array, dtype=dtype)
+        except (TypeError, ValueError):
+            raise TypeError("source_array must be array like object") from None
     host = host.astype(dtype, copy=False)
     if backend.xp is not np and not host.flags.c_contiguous:
         host = host.copy(order="C")  # (not ascontiguousarray: it turns 0-d into 1-d)

@@ -95,3 +95,24 @@ def test_asscalar_of_2d_and_up_returns_the_numpy_array(ctx):
     assert isinstance(got, np.ndarray) and got.shape == (1, 1, 1) and got.dtype == np.float64
     assert type(nd.array([3], dtype="uint8", ctx=ctx).asscalar()) is np.uint8
     assert type(nd.array(3.5, ctx=ctx).asscalar()) is np.float32
+
+
+def test_array_from_a_non_array_like_object():
+    for source in ([[1, 2], [3]], "abc"):
+        with pytest.raises(TypeError, match="^source_array must be array like object$"):
+            nd.array(source)
+
+
+def test_copyto_itself_warns_and_returns_false(ctx):
+    x = nd.array([1, 2], ctx=ctx)
+    with pytest.warns(RuntimeWarning, match="^You are attempting to copy an array to itself$"):
+        assert x.copyto(x) is False
+    with pytest.warns(RuntimeWarning):
+        assert x.copyto(x[:]) is False  # x[:] is x itself, as in MXNet
+
+
+def test_full_slice_is_the_array_itself(ctx):
+    x = nd.ones((2, 3), ctx=ctx)
+    assert x[:] is x and x[::1] is x
+    assert x[0:] is not x and x[:, :] is not x
+    np.testing.assert_array_equal(x[0:].asnumpy(), np.ones((2, 3)))
