@@ -21,6 +21,55 @@ def _expand(value, n):
     return (value,) * n if isinstance(value, numbers.Integral) else tuple(value)
 
 
+_ADJ_AXES = {1: "x", 2: "yx", 3: "dyx"}
+_DATA_VAR = {1: "dshape_ncw", 2: "dshape_nchw", 3: "dshape_ncdhw"}
+
+
+def _check_conv_params(op, kw, in_channels, adj, prefix):
+    """What MXNet's construction-time weight-shape inference rejects: first the operator's parameter
+    parsing, then its shape checks (those name the operator node, ``conv0_convolution0``)."""
+    kernel, nf, g = kw["kernel"], kw["num_filter"], kw["num_group"]
+    if nf < 1:
+        doc = "Number of output filters." if op == "Deconvolution" else (
+            "Convolution filter(channel) number, in operator Convolution(name=\"\", layout=\"{layout}\", "
+            "pad=\"{pad}\", num_filter=\"{num_filter}\", dilate=\"{dilate}\", num_group=\"{num_group}\", "
+            "stride=\"{stride}\", no_bias=\"{no_bias}\", kernel=\"{kernel}\")".format(**kw))
+        raise MXNetError(f"MXNetError: value {nf} for Parameter num_filter should be greater equal to 1\n"
+                         f"num_filter: {doc}")
+    for key, word, noun in (("stride", "Stride", "stride"), ("dilate", "Dilate", "dilate"),
+                            ("pad", "Padding", "padding")):
+        if len(kw[key]) != len(kernel):
+            raise MXNetError(f"MXNetError: Check failed: param_.kernel.ndim() == param_.{key}.ndim() "
+                             f"({len(kernel)} vs. {len(kw[key])}) : {word} must have the same number of dimensions "
+                             f"with kernel_size,but kernel_size is set to {_dims(kernel)} while {noun} is "
+                             f"{_dims(kw[key])}")
+    failed = []  # (text, left, right, reason) of each failing check, in MXNet's order
+    if in_channels and in_channels % g:
+        var = "dshape[1]" if op == "Convolution" else _DATA_VAR[len(kernel)] + "[1]"
+        failed.append((f"{var} % param_.num_group == 0U", in_channels % g, 0, "input num_filter must divide group size"))
+    if nf % g:
+        failed.append(("param_.num_filter % param_.num_group == 0U", nf % g, 0,
+                       "output num_filter must divide group size"))
+    for key in ("kernel", "stride", "dilate"):
+        size = 1
+        for v in kw[key]:
+            size *= v
+        if size <= 0:
+            failed.append((f"param_.{key}.Size() > 0U", size, 0, f"incorrect {key} size: {_dims(kw[key])}"))
+    for i, a in enumerate(adj or ()):
+        if kw["stride"][i] - 1 < a:
+            failed.append((f"param_.stride[{i}]-1 >= o_adj[{i}]", kw["stride"][i] - 1, a,
+                           f"adj({_ADJ_AXES[len(kernel)][i]}) must be samller than stride[{i}]"))
+    if failed:
+        text, left, right, why = failed[0]
+        raise MXNetError(f"MXNetError: Error in operator {prefix}{op.lower()}0: Check failed: {text} "
+                         f"({left} vs. {right}) : {why}")
+
+
+def _dims(values):
+    return "[" + ",".join(str(v) for v in values) + "]"
+
+
 class _Conv(HybridBlock):
     """Shared N-D (transposed) convolution: ``op_name`` is ``Convolution`` or ``Deconvolution``."""
 
@@ -39,6 +88,7 @@ class _Conv(HybridBlock):
             if adj is not None:
                 self._kwargs["adj"] = adj
             self._channel_last = layout[-1] == "C"
+            _check_conv_params(op_name, self._kwargs, in_channels, adj, self.prefix)
             wshape = self._weight_shape(in_channels)
             self.weight = self.params.get("weight", shape=wshape, init=weight_initializer, allow_deferred_init=True)
             if use_bias:
@@ -125,10 +175,12 @@ def _conv_class(name, ndim, layouts, default_layout, transpose):
             assert layout in layouts, message
             k = _expand(kernel_size, ndim)
             assert len(k) == ndim, f"kernel_size must be a number or a list of {ndim} ints"
+            adj = _expand(output_padding, ndim)
+            assert len(adj) == ndim, f"output_padding must be a number or a list of {ndim} ints"
             _Conv.__init__(self, channels, k, strides, padding, dilation, groups, layout, in_channels, activation,
-                           use_bias, weight_initializer, bias_initializer, op_name="Deconvolution",
-                           adj=_expand(output_padding, ndim), **kwargs)
-            self.outpad = _expand(output_padding, ndim)
+                           use_bias, weight_initializer, bias_initializer, op_name="Deconvolution", adj=adj,
+                           **kwargs)
+            self.outpad = adj
     else:
         def __init__(self, channels, kernel_size, strides=one, padding=zero, dilation=one, groups=1,
                      layout=default_layout, activation=None, use_bias=True, weight_initializer=None,
@@ -159,6 +211,7 @@ class _Pooling(HybridBlock):
     def __init__(self, pool_size, strides, padding, ceil_mode, global_pool, pool_type, layout,
                  count_include_pad=None, **kwargs):
         super().__init__(**kwargs)
+        assert len(pool_size) == len(layout) - 2, f"pool_size must be a number or a list of {len(layout) - 2} ints"
         if strides is None:
             strides = pool_size
         n = len(pool_size)

@@ -210,3 +210,67 @@ def test_pooling_rank_limits():
         nd.Pooling(nd.ones((1, 2, 5, 5, 5, 5)), kernel=(2, 2))
     assert str(e.value) == "Pooling: Check failed: dshape.ndim() <= 5 (6 vs. 5) : " + both
     assert nd.Pooling(nd.ones((1, 2, 5)), kernel=(2, 2), global_pool=True).shape == (1, 2, 1)
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: nn.Conv2D(3, 3, groups=2, prefix="c_"),
+     "MXNetError: Error in operator c_convolution0: Check failed: param_.num_filter % param_.num_group == 0U "
+     "(1 vs. 0) : output num_filter must divide group size"),
+    (lambda: nn.Conv3D(4, 3, groups=2, in_channels=3, prefix="c_"),
+     "MXNetError: Error in operator c_convolution0: Check failed: dshape[1] % param_.num_group == 0U (1 vs. 0) : "
+     "input num_filter must divide group size"),
+    (lambda: nn.Conv1DTranspose(4, 3, groups=2, in_channels=3, prefix="c_"),
+     "MXNetError: Error in operator c_deconvolution0: Check failed: dshape_ncw[1] % param_.num_group == 0U "
+     "(1 vs. 0) : input num_filter must divide group size"),
+    (lambda: nn.Conv2D(4, (0, 3), prefix="c_"),
+     "MXNetError: Error in operator c_convolution0: Check failed: param_.kernel.Size() > 0U (0 vs. 0) : "
+     "incorrect kernel size: [0,3]"),
+    (lambda: nn.Conv2DTranspose(4, 3, strides=0, prefix="c_"),
+     "MXNetError: Error in operator c_deconvolution0: Check failed: param_.stride.Size() > 0U (0 vs. 0) : "
+     "incorrect stride size: [0,0]"),
+    (lambda: nn.Conv2D(4, 3, in_channels=3, strides=(2, 1), dilation=(1, 0), prefix="c_"),
+     "MXNetError: Error in operator c_convolution0: Check failed: param_.dilate.Size() > 0U (0 vs. 0) : "
+     "incorrect dilate size: [1,0]"),
+    (lambda: nn.Conv2DTranspose(4, 3, strides=2, output_padding=(1, 2), prefix="c_"),
+     "MXNetError: Error in operator c_deconvolution0: Check failed: param_.stride[1]-1 >= o_adj[1] (1 vs. 2) : "
+     "adj(x) must be samller than stride[1]"),
+    (lambda: nn.Conv3DTranspose(4, 3, output_padding=(1, 0, 0), prefix="c_"),
+     "MXNetError: Error in operator c_deconvolution0: Check failed: param_.stride[0]-1 >= o_adj[0] (0 vs. 1) : "
+     "adj(d) must be samller than stride[0]"),
+    (lambda: nn.Conv2D(4, 3, strides=(1, 2, 3)),
+     "MXNetError: Check failed: param_.kernel.ndim() == param_.stride.ndim() (2 vs. 3) : Stride must have the same "
+     "number of dimensions with kernel_size,but kernel_size is set to [3,3] while stride is [1,2,3]"),
+    (lambda: nn.Conv3DTranspose(4, 3, padding=(1, 1)),
+     "MXNetError: Check failed: param_.kernel.ndim() == param_.pad.ndim() (3 vs. 2) : Padding must have the same "
+     "number of dimensions with kernel_size,but kernel_size is set to [3,3,3] while padding is [1,1]"),
+    (lambda: nn.Conv1D(0, 3),
+     'MXNetError: value 0 for Parameter num_filter should be greater equal to 1\nnum_filter: Convolution '
+     'filter(channel) number, in operator Convolution(name="", layout="NCW", pad="(0,)", num_filter="0", '
+     'dilate="(1,)", num_group="1", stride="(1,)", no_bias="False", kernel="(3,)")'),
+    (lambda: nn.Conv2DTranspose(0, 3),
+     "MXNetError: value 0 for Parameter num_filter should be greater equal to 1\nnum_filter: Number of output "
+     "filters."),
+])
+def test_invalid_conv_arguments_fail_at_construction(make, message):
+    """Observed on MXNet 1.9.1: the layer's weight-shape inference rejects these in the constructor."""
+    from ndx.base import MXNetError
+    with pytest.raises(MXNetError) as e:
+        make()
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: nn.Conv2DTranspose(4, 3, output_padding=(1, 2, 3)), "output_padding must be a number or a list of 2 ints"),
+    (lambda: nn.AvgPool1D((2, 2)), "pool_size must be a number or a list of 1 ints"),
+    (lambda: nn.MaxPool3D((2, 2)), "pool_size must be a number or a list of 3 ints"),
+])
+def test_argument_lengths_are_asserted(make, message):
+    with pytest.raises(AssertionError, match=r"^" + message.replace("(", r"\(") + "$"):
+        make()
+
+
+def test_valid_grouped_conv_still_constructs():
+    assert repr(nn.Conv2DTranspose(4, 3, groups=2, in_channels=4)) == \
+        "Conv2DTranspose(2 -> 4, kernel_size=(3, 3), stride=(1, 1), groups=2)"
+    assert repr(nn.Conv2DTranspose(4, 3, strides=2, output_padding=1)) == \
+        "Conv2DTranspose(4 -> 0, kernel_size=(3, 3), stride=(2, 2))"
