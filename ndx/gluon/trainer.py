@@ -1,9 +1,18 @@
 """``gluon.Trainer``: applies an optimizer to a set of Parameters, as MXNet 1.9.1's Trainer does.
 
-``step(batch_size)`` sets ``optimizer.rescale_grad = scale / batch_size``, sums the gradient copies of
-each Parameter across its contexts (every context receives the sum) and updates every copy. There is
-no key-value store: gradients are summed directly, which is what ``kvstore='device'`` computes.
+``step(batch_size)`` sets ``optimizer.rescale_grad = scale / batch_size`` and applies the optimizer.
+There is no key-value store object; with several contexts its three modes are reproduced directly:
+
+- ``kvstore=None``: no reduction, every context is updated with its own gradient;
+- a kvstore and ``update_on_kvstore=False``: the gradient copies are summed in place (every context
+  receives the sum), then every copy is updated;
+- a kvstore and ``update_on_kvstore`` True or None (MXNet's default): the kvstore's update. The summed
+  gradient updates the weight once (the first context's copy is the kvstore's), which is then copied to
+  every context; the gradient buffers keep their own values, ``allreduce_grads``/``update`` refuse to
+  run, and the stale-gradient check comes after the update and never clears (as in MXNet 1.9.1).
 """
+import os
+
 from .. import autograd
 from .. import optimizer as opt
 from ..autograd import Leaf
@@ -50,6 +59,7 @@ class Trainer:
         self._compression_params = compression_params
         self._kvstore_params = {"kvstore": kvstore, "update_on_kvstore": update_on_kvstore}
         self._update_on_kvstore = bool(update_on_kvstore)
+        self._reduce = False
         self._contexts = self._check_contexts()
         self._init_optimizer(optimizer, optimizer_params if optimizer_params else {})
         self._scale = self._optimizer.rescale_grad
@@ -61,7 +71,19 @@ class Trainer:
         if not self._kv_initialized:
             for param in self._params:
                 param.data(self._contexts[0])
+            if len(self._contexts) > 1:
+                self._init_reduction()
             self._kv_initialized = True
+
+    def _init_reduction(self):
+        """How several contexts are combined, decided as MXNet decides it when creating its kvstore."""
+        kvstore, update_on_kvstore = self._kvstore_params["kvstore"], self._kvstore_params["update_on_kvstore"]
+        self._reduce = kvstore is not None
+        if update_on_kvstore is None:
+            update_on_kvstore = bool(int(os.getenv("MXNET_UPDATE_ON_KVSTORE", "1")))
+            if kvstore == "local" and max(p.data(self._contexts[0]).size for p in self._params) > 1024 * 1024 * 16:
+                update_on_kvstore = False
+        self._update_on_kvstore = self._reduce and update_on_kvstore
 
     def _check_contexts(self):
         contexts = None
@@ -113,28 +135,31 @@ class Trainer:
         """
         self._init_kvstore()
         self._optimizer.rescale_grad = self._scale / batch_size
+        if self._update_on_kvstore and self._reduce:
+            self._update_on_kv(ignore_stale_grad)
+            return
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
     def allreduce_grads(self):
         """Sum each Parameter's gradient copies across contexts, in place (first half of ``step``)."""
+        self._init_kvstore()
         assert not self._update_on_kvstore, \
             ("allreduce_grads() when parameters are updated on kvstore is not supported. Try setting "
              "`update_on_kvstore` to False when creating trainer.")
-        self._init_kvstore()
         self._allreduce_grads()
 
     def update(self, batch_size, ignore_stale_grad=False):
         """Apply the optimizer to the (already all-reduced) gradients (second half of ``step``)."""
+        self._init_kvstore()
         assert not self._update_on_kvstore, \
             ("update() when parameters are updated on kvstore is not supported. Try setting "
              "`update_on_kvstore` to False when creating trainer.")
-        self._init_kvstore()
         self._optimizer.rescale_grad = self._scale / batch_size
         self._update(ignore_stale_grad)
 
     def _allreduce_grads(self):
-        if len(self._contexts) <= 1:
+        if not self._reduce:
             return
         with autograd.pause():
             for param in self._params:
@@ -170,6 +195,36 @@ class Trainer:
                 indices, grads, weights = zip(*upd)
                 updater(list(indices), list(grads), list(weights))
         self._optimizer._set_current_context(0)
+
+    def _update_on_kv(self, ignore_stale_grad):
+        """The kvstore's update: the summed gradient (buffers untouched) updates the first context's
+        weight, which every other context then receives; staleness is checked afterwards, never cleared."""
+        indices, grads, weights = [], [], []
+        with autograd.pause():
+            for i, param in enumerate(self._params):
+                if param.grad_req == "null":
+                    continue
+                grad_list = param.list_grad()
+                total = grad_list[0].copy()
+                for g in grad_list[1:]:
+                    total._data += g.as_in_context(total.context)._data
+                indices.append(i)
+                grads.append(total)
+                weights.append(param.list_data()[0])
+            if indices:
+                self._optimizer._set_current_context(0)
+                self._updaters[0](indices, grads, weights)
+            for i in indices:
+                first, *others = self._params[i].list_data()
+                for w in others:
+                    w._data[...] = first.as_in_context(w.context)._data
+        if not ignore_stale_grad:
+            for i in indices:
+                param = self._params[i]
+                for data in param.list_data():
+                    leaf = _leaf(data)
+                    if leaf is not None and not leaf.fresh:
+                        raise UserWarning(_STALE.format(param.name, data.context))
 
     # ------------------------------------------------------------------ states
     def save_states(self, fname):

@@ -94,7 +94,7 @@ def test_gradients_summed_across_contexts():
     ctxs = [mx.cpu(0), mx.cpu(1)]
     p = gluon.Parameter("w", shape=(1,))
     p.initialize(mx.init.One(), ctx=ctxs)
-    tr = gluon.Trainer([p], "sgd", {"learning_rate": 1.0})
+    tr = gluon.Trainer([p], "sgd", {"learning_rate": 1.0}, update_on_kvstore=False)
     for c, k in zip(ctxs, (1.0, 3.0)):
         with autograd.record():
             y = p.data(c) * k
@@ -105,6 +105,86 @@ def test_gradients_summed_across_contexts():
     tr.update(2)
     for w in p.list_data():
         np.testing.assert_allclose(w.asnumpy(), [-1.0])
+
+
+def _two_context_net(**trainer_kw):
+    """Weights [1, 1] on cpu(0) and cpu(1); SGD lr 1, momentum 0.5; input [1, 2] on cpu(0), [3, 3] on cpu(1)."""
+    net = _dense([mx.cpu(0), mx.cpu(1)], use_bias=False)
+    tr = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 1, "momentum": 0.5}, **trainer_kw)
+
+    def backward():
+        with autograd.record():
+            outs = [net(nd.array([[1, 2]], ctx=mx.cpu(0))), net(nd.array([[3, 3]], ctx=mx.cpu(1)))]
+        autograd.backward(outs)
+
+    def state():
+        w = [net.weight.data(c).asnumpy().ravel().tolist() for c in (mx.cpu(0), mx.cpu(1))]
+        g = [net.weight.grad(c).asnumpy().ravel().tolist() for c in (mx.cpu(0), mx.cpu(1))]
+        return w, g
+    return net, tr, backward, state
+
+
+@pytest.mark.parametrize("kw", [{}, {"update_on_kvstore": True}, {"kvstore": "local"}])
+def test_several_contexts_update_on_kvstore(kw):
+    # MXNet 1.9.1's default with several contexts updates on the kvstore: the summed gradient updates
+    # one weight that every context receives, the gradient buffers are left alone, and the split form
+    # is refused. A copy changed by hand is overwritten by the kvstore's weight.
+    net, tr, backward, state = _two_context_net(**kw)
+    backward()
+    tr.step(2)
+    assert state() == ([[-1.0, -1.5]] * 2, [[1.0, 2.0], [3.0, 3.0]])
+    backward()
+    with pytest.raises(AssertionError, match=r"^allreduce_grads\(\) when parameters are updated on kvstore"):
+        tr.allreduce_grads()
+    with pytest.raises(AssertionError, match=r"^update\(\) when parameters are updated on kvstore"):
+        tr.update(2)
+    tr.step(2)
+    assert state()[0] == [[-4.0, -5.25]] * 2
+    net.weight.data(mx.cpu(1))[:] = 5
+    backward()
+    tr.step(2)
+    assert state()[0] == [[-7.5, -9.625]] * 2
+
+
+def test_several_contexts_without_kvstore():
+    # kvstore=None: no reduction at all, each context is updated with its own gradient and momentum.
+    net, tr, backward, state = _two_context_net(kvstore=None)
+    backward()
+    tr.step(2)
+    assert state() == ([[0.5, 0.0], [-0.5, -0.5]], [[1.0, 2.0], [3.0, 3.0]])
+    backward()
+    tr.allreduce_grads()
+    tr.update(2)
+    assert state() == ([[-0.25, -1.5], [-2.75, -2.75]], [[1.0, 2.0], [3.0, 3.0]])
+
+
+def test_several_contexts_update_on_kvstore_false_sums_in_place():
+    net, tr, backward, state = _two_context_net(update_on_kvstore=False)
+    backward()
+    tr.step(2)
+    assert state() == ([[-1.0, -1.5]] * 2, [[4.0, 5.0]] * 2)
+    net.weight.data(mx.cpu(1))[:] = 5
+    backward()
+    tr.step(2)
+    assert state()[0] == [[-4.0, -5.25], [2.0, 1.25]]
+
+
+def test_kvstore_stale_check_comes_after_the_update_and_never_clears():
+    # MXNet 1.9.1 with update_on_kvstore: every parameter is updated first, then a stale one raises;
+    # its fresh flags are never cleared, so later steps reuse the last gradients without complaint.
+    net = nn.HybridSequential()
+    net.add(nn.Dense(1, in_units=2), nn.Dense(1, in_units=2))
+    net.initialize(mx.init.One(), ctx=[mx.cpu(0), mx.cpu(1)])
+    tr = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
+    with autograd.record():
+        outs = [net[0](nd.array([[1, 2]], ctx=c)) for c in (mx.cpu(0), mx.cpu(1))]
+    autograd.backward(outs)
+    with pytest.raises(UserWarning, match=f"Gradient of Parameter `{net[1].bias.name}` on context cpu\\(0\\)"):
+        tr.step(1)
+    tr.step(1, ignore_stale_grad=True)
+    for c in (mx.cpu(0), mx.cpu(1)):
+        np.testing.assert_allclose(net[0].weight.data(c).asnumpy(), [[0.6, 0.2]], rtol=1e-6)
+        np.testing.assert_allclose(net[0].bias.data(c).asnumpy(), [-0.4], rtol=1e-6)
 
 
 def test_learning_rate_and_save_load_states(ctx, tmp_path):
