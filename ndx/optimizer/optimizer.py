@@ -178,16 +178,23 @@ class Optimizer:
         """Auxiliary state (momentum, moments, ...) for one weight; None when the rule needs none."""
         return None
 
+    # MXNet's SGD and NAG put the float32 master copy last in a multi-precision state and name
+    # themselves in the float16 warning; every other optimizer puts it first and says "the optimizer"
+    _master_last = False
+    _float16_warning_name = "optimizer"
+
     def create_state_multi_precision(self, index, weight):
-        """For float16 weights with ``multi_precision``: (float32 master copy, state of that copy)."""
+        """For float16 weights with ``multi_precision``: the float32 master copy and the state of that
+        copy, as ``(master, state)`` (``(state, master)`` for SGD and NAG, as in MXNet)."""
         if self.multi_precision and weight.dtype == np.float16:
             master = weight.astype(np.float32)
-            return (master, self.create_state(index, master))
+            state = self.create_state(index, master)
+            return (state, master) if self._master_last else (master, state)
         if weight.dtype == np.float16 and not self.multi_precision:
             import warnings
             warnings.warn("Accumulating with float16 in optimizer can lead to poor accuracy or slow "
                           "convergence. Consider using multi_precision=True option of the "
-                          f"{type(self).__name__} optimizer", stacklevel=2)
+                          f"{self._float16_warning_name}", stacklevel=2)
         return self.create_state(index, weight)
 
     def update(self, index, weight, grad, state):
@@ -197,7 +204,7 @@ class Optimizer:
     def update_multi_precision(self, index, weight, grad, state):
         """``update``, through the float32 master copy for float16 weights under ``multi_precision``."""
         if self.multi_precision and weight.dtype == np.float16:
-            master, inner = state
+            inner, master = state if self._master_last else state[::-1]
             grad32 = grad.astype(np.float32)
             self.update(index, master, grad32, inner)
             weight._data[...] = master._data.astype(weight._data.dtype)

@@ -55,6 +55,9 @@ class SGD(_MomentumRule):
     ``lazy_update`` is accepted (it only matters for sparse gradients, which ndx does not have).
     """
 
+    _master_last = True
+    _float16_warning_name = "SGD optimizer"
+
     def __init__(self, momentum=0.0, lazy_update=True, **kwargs):
         super().__init__(momentum=momentum, **kwargs)
         self.lazy_update = lazy_update
@@ -93,6 +96,9 @@ class NAG(_MomentumRule):
     With ``G = clip(r*g)``: ``m0 = momentum*m``; ``w' = w + momentum*m0 - (1+momentum)*lr*(G + wd*w)``;
     ``m = m0 - lr*(G + wd*w')`` — MXNet's kernel updates the state from the already-updated weight.
     """
+
+    _master_last = True
+    _float16_warning_name = "NAG optimizer"
 
     def update(self, index, weight, grad, state):
         xp, lr, wd = self._prepare(index, weight)
