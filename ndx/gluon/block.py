@@ -455,8 +455,9 @@ class HybridBlock(Block):
         msg = str(e)
         if not msg.startswith("MXNetError: ") or "Error in operator " in msg:
             return e
-        return MXNetError(f"MXNetError: Error in operator {self.prefix}{self._fwd_op_name}: "
-                          f"{msg[len('MXNetError: '):]}")
+        node = self.prefix + self._fwd_op_name  # the graph's text names the node and keeps C++ '::' intact
+        msg = msg[len("MXNetError: "):].replace("in node  at", f"in node {node} at").replace(": :", "::")
+        return MXNetError(f"MXNetError: Error in operator {node}: {msg}")
 
     def _forward_params(self, reg, first, x, args):
         if not reg:

@@ -16,7 +16,7 @@ from ..ops import nn_pool as P
 from .dispatch import invoke
 from .functions import _out
 from .ndarray import _wrap
-from .type_checks import check_same_dtype, check_uniform_dtype
+from .type_checks import check_float32_only, check_same_dtype, check_type_consistent, check_uniform_dtype
 
 __all__ = ["BatchNorm", "Convolution", "Deconvolution", "Dropout", "Embedding", "GroupNorm", "InstanceNorm",
            "L2Normalization", "LayerNorm", "LeakyReLU", "Pooling", "SoftmaxOutput", "UpSampling",
@@ -195,13 +195,25 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
 
 # ----------------------------------------------------------------------------- normalization
 
+def check_norm_axis(ndim, axis, op):
+    """The channel axis of BatchNorm/LayerNorm as a non-negative index, or MXNet's shape-check failure."""
+    ax = axis + ndim if axis < 0 else axis
+    if 0 <= ax < ndim:
+        return ax
+    if op == "BatchNorm":  # MXNet prints the wrapped-around unsigned index
+        raise MXNetError(f"MXNetError: Check failed: channelAxis < dshape.ndim() ({ax % 2 ** 64} vs. {ndim}) : "
+                         f"Channel axis out of range: {axis}")
+    raise MXNetError("MXNetError: Check failed: axis >= 0 && axis < dshape.ndim(): "
+                     f"Channel axis out of range: axis={axis}")
+
+
 def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9, fix_gamma=True,
               use_global_stats=False, output_mean_var=False, axis=1, cudnn_off=False, min_calib_range=None,
               max_calib_range=None, out=None, name=None, **kwargs):
     """Batch normalization. In training mode (``autograd.is_training()``) it uses batch statistics and the
     backward pass moves ``moving_mean``/``moving_var`` by ``momentum``; otherwise the moving statistics."""
     attrs = {"eps": float(eps), "momentum": float(momentum), "fix_gamma": bool(fix_gamma),
-             "use_global_stats": bool(use_global_stats), "axis": int(axis) % data.ndim,
+             "use_global_stats": bool(use_global_stats), "axis": check_norm_axis(data.ndim, int(axis), "BatchNorm"),
              "training": autograd.is_training(), "output_mean_var": bool(output_mean_var)}
     # float16 data takes float32 parameters; any other dtype its own
     check_uniform_dtype((("data", data), ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
@@ -217,7 +229,7 @@ def BatchNorm(data, gamma, beta, moving_mean, moving_var, eps=1e-3, momentum=0.9
 def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):
     """Normalize over ``axis`` (biased variance), then ``* gamma + beta`` (shape (C,))."""
     check_same_dtype((data, gamma, beta))
-    axis = axis % data.ndim
+    axis = check_norm_axis(data.ndim, int(axis), "LayerNorm")
     shape = data.shape
     if gamma.shape != (shape[axis],) or beta.shape != (shape[axis],):
         provided = gamma.shape if gamma.shape != (shape[axis],) else beta.shape
@@ -230,6 +242,10 @@ def LayerNorm(data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=False, out=N
 
 def InstanceNorm(data, gamma, beta, eps=1e-3, out=None, name=None, **kwargs):
     """Normalize each (sample, channel) over the spatial axes, then per-channel ``* gamma + beta``."""
+    if data.ndim < 3:
+        raise MXNetError(f"MXNetError: Check failed: in_data[instance_norm: :kData].ndim() >= 3 ({data.ndim} vs. 3) : "
+                         "InstanceNorm only supports input tensors of rank >= 3.")
+    check_float32_only((data, gamma, beta))
     n, c = data.shape[:2]
     view = (n, c, int(np.prod(data.shape[2:])))
     return _out(invoke(N.affine_norm, (data, gamma, beta),
@@ -238,11 +254,14 @@ def InstanceNorm(data, gamma, beta, eps=1e-3, out=None, name=None, **kwargs):
 
 def GroupNorm(data, gamma, beta, num_groups=1, eps=1e-5, output_mean_var=False, out=None, name=None, **kwargs):
     """Normalize each sample's channel groups; gamma/beta have one value per group (MXNet 1.x)."""
+    if data.ndim < 3:
+        raise MXNetError(f"MXNetError: Check failed: dshape.ndim() >= 3U ({data.ndim} vs. 3) : ")
     n = data.shape[0]
     g = int(num_groups)
     if data.shape[1] % g:
         raise MXNetError(f"MXNetError: Check failed: dshape[1] % num_groups == 0 ({data.shape[1] % g} vs. 0) : "
                          "# of channels must be divisible by # of groups")
+    check_same_dtype((data, gamma, beta))
     view = (n, g, data.size // (n * g) if n else 0)
     return _out(invoke(N.affine_norm, (data, gamma, beta),
                        {"view": view, "axes": (2,), "pshape": (1, g, 1), "eps": float(eps)}), out)
@@ -274,6 +293,8 @@ def LeakyReLU(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125,
              "upper_bound": float(upper_bound)}
     if act_type == "rrelu":
         return _rrelu(data, attrs, out)
+    if act_type == "prelu":
+        check_type_consistent(data, gamma)
     args = (data, gamma) if act_type == "prelu" else (data,)
     return _out(invoke(A.leaky_relu, args, attrs), out)
 

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..base import DTYPE_FLAGS, MXNetError
 
-__all__ = ["check_same_dtype", "check_uniform_dtype"]
+__all__ = ["check_same_dtype", "check_uniform_dtype", "check_float32_only", "check_type_consistent"]
 
 
 def _name(dtype):
@@ -29,3 +29,18 @@ def check_uniform_dtype(named, expected=None, var="dtype"):
             raise MXNetError(f"MXNetError: Check failed: (*in_type)[i] == {var} ({DTYPE_FLAGS.get(got, -1)} vs. "
                              f"{DTYPE_FLAGS.get(want, -1)}) : This layer requires uniform type. Expected '{want}' "
                              f"v.s. given '{got}' at '{name}'")
+
+
+def check_float32_only(arrays):
+    """Legacy operators with no other kernel (InstanceNorm): every input must be float32."""
+    for a in arrays:
+        if a._data.dtype != np.float32:
+            raise MXNetError("MXNetError: Check failed: in_type->at(i) == mshadow: :default_type_flag || "
+                             f"in_type->at(i) == -1: Unsupported data type {DTYPE_FLAGS.get(_name(a._data.dtype), -1)}")
+
+
+def check_type_consistent(data, other):
+    """An input whose dtype MXNet infers from the data's (PReLU's gamma)."""
+    if other._data.dtype != data._data.dtype:
+        raise MXNetError(f"MXNetError: Type inconsistent, Provided = {_name(other._data.dtype)}, "
+                         f"inferred type = {_name(data._data.dtype)}")

@@ -97,12 +97,68 @@ def test_instancenorm_and_groupnorm(ctx, rng):
     y = nd.InstanceNorm(nd.array(x, ctx=ctx), nd.array(g, ctx=ctx), nd.array(b, ctx=ctx), eps=1e-5)
     ref = np_norm(x, (2, 3), 1e-5) * g.reshape(1, 4, 1, 1) + b.reshape(1, 4, 1, 1)
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
-    check_numeric_gradient(lambda a, gg, bb: nd.InstanceNorm(a, gg, bb), [x, g, b], ctx=ctx, rtol=1e-3)
+    _check_instancenorm_grads(ctx, x, g, b)
     gg, bb = rng.standard_normal(2), rng.standard_normal(2)
     y = nd.GroupNorm(nd.array(x, ctx=ctx), nd.array(gg, ctx=ctx), nd.array(bb, ctx=ctx), num_groups=2)
     ref = (np_norm(x.reshape(2, 2, -1), (2,), 1e-5) * gg.reshape(1, 2, 1) + bb.reshape(1, 2, 1)).reshape(x.shape)
     np.testing.assert_allclose(y.asnumpy(), ref, rtol=1e-4, atol=1e-5)
     check_numeric_gradient(lambda a, g1, b1: nd.GroupNorm(a, g1, b1, num_groups=2), [x, gg, bb], ctx=ctx, rtol=1e-3)
+
+
+def _check_instancenorm_grads(ctx, x, g, b):
+    """InstanceNorm is float32-only (as MXNet's), so its gradients are compared with those of the same
+    normalization written with LayerNorm (unit affine) and broadcasting, in float32."""
+    def grads(fn):
+        arrs = [nd.array(v, ctx=ctx, dtype="float32") for v in (x, g, b)]
+        for a in arrs:
+            a.attach_grad()
+        with autograd.record():
+            y = fn(*arrs)
+        y.backward(nd.array(np.linspace(-1, 1, y.size).reshape(y.shape), ctx=ctx, dtype="float32"))
+        return [a.grad.asnumpy() for a in arrs]
+
+    def composed(a, gg, bb):
+        c = a.shape[1]
+        n = nd.LayerNorm(a.reshape((a.shape[0], c, -1)), nd.ones((a.size // (a.shape[0] * c),), ctx=ctx),
+                         nd.zeros((a.size // (a.shape[0] * c),), ctx=ctx), axis=-1, eps=1e-5)
+        return n.reshape(a.shape) * gg.reshape((1, c, 1, 1)) + bb.reshape((1, c, 1, 1))
+
+    for got, want in zip(grads(lambda a, gg, bb: nd.InstanceNorm(a, gg, bb, eps=1e-5)), grads(composed)):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_norm_layer_checks_are_mxnets(ctx):
+    """Observed on MXNet 1.9.1: axis range, rank and dtype checks of the normalization operators."""
+    from ndx.base import MXNetError
+    x2, one3 = nd.ones((2, 3), ctx=ctx), nd.ones((3,), ctx=ctx)
+    cases = [
+        (lambda: nd.BatchNorm(x2, one3, one3, one3, one3, axis=2),
+         "MXNetError: Check failed: channelAxis < dshape.ndim() (2 vs. 2) : Channel axis out of range: 2"),
+        (lambda: nd.BatchNorm(x2, one3, one3, one3, one3, axis=-3),
+         "MXNetError: Check failed: channelAxis < dshape.ndim() (18446744073709551615 vs. 2) : "
+         "Channel axis out of range: -3"),
+        (lambda: nd.LayerNorm(x2, one3, one3, axis=2),
+         "MXNetError: Check failed: axis >= 0 && axis < dshape.ndim(): Channel axis out of range: axis=2"),
+        (lambda: nd.InstanceNorm(x2, one3, one3),
+         "MXNetError: Check failed: in_data[instance_norm: :kData].ndim() >= 3 (2 vs. 3) : "
+         "InstanceNorm only supports input tensors of rank >= 3."),
+        (lambda: nd.InstanceNorm(nd.ones((2, 3, 4), ctx=ctx, dtype="float64"), one3.astype("float64"),
+                                 one3.astype("float64")),
+         "MXNetError: Check failed: in_type->at(i) == mshadow: :default_type_flag || in_type->at(i) == -1: "
+         "Unsupported data type 1"),
+        (lambda: nd.GroupNorm(x2, nd.ones((1,), ctx=ctx), nd.ones((1,), ctx=ctx)),
+         "MXNetError: Check failed: dshape.ndim() >= 3U (2 vs. 3) : "),
+        (lambda: nd.GroupNorm(nd.ones((2, 4, 3), ctx=ctx, dtype="float64"), nd.ones((2,), ctx=ctx),
+                              nd.ones((2,), ctx=ctx), num_groups=2),
+         "MXNetError: Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node  at 1-th input: "
+         "expected float64, got float32"),
+        (lambda: nd.LeakyReLU(nd.ones((2, 3), ctx=ctx, dtype="float16"), one3, act_type="prelu"),
+         "MXNetError: Type inconsistent, Provided = float32, inferred type = float16"),
+    ]
+    for fn, message in cases:
+        with pytest.raises(MXNetError) as e:
+            fn()
+        assert str(e.value) == message
 
 
 @pytest.mark.parametrize("mode,axes", [("instance", (1, 2, 3)), ("channel", (1,)), ("spatial", (2, 3))])

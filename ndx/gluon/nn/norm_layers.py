@@ -5,6 +5,9 @@ training-mode backward pass runs through the layer (MXNet's CPU timing, spec/lay
 """
 import numpy as np
 
+from ...base import MXNetError
+from ...ndarray.nn_layer_ops import check_norm_axis
+
 from ..block import HybridBlock
 
 __all__ = ["BatchNorm", "BatchNormReLU", "LayerNorm", "InstanceNorm", "GroupNorm"]
@@ -38,7 +41,10 @@ class BatchNorm(HybridBlock):
                                            differentiable=False)
 
     def _infer_shapes(self, x, *args):
-        c = x.shape[self._axis]
+        try:
+            c = x.shape[check_norm_axis(x.ndim, self._axis, "BatchNorm")]
+        except MXNetError as e:
+            raise self._graph_error(e) from None
         for p in (self.gamma, self.beta, self.running_mean, self.running_var):
             self._set_shape(p, (c,))
 
@@ -80,9 +86,15 @@ class _AffineNorm(HybridBlock):
                                     init=beta_initializer, allow_deferred_init=True)
 
     def _infer_shapes(self, x, *args):
-        c = x.shape[self._axis]
+        c = x.shape[self._channel_axis(x)]
         self._set_shape(self.gamma, (c,))
         self._set_shape(self.beta, (c,))
+
+    def _channel_axis(self, x):
+        try:
+            return check_norm_axis(x.ndim, self._axis, "LayerNorm")
+        except MXNetError as e:
+            raise self._graph_error(e) from None
 
     def __repr__(self):
         return "{name}({content}, in_channels={c})".format(name=type(self).__name__,
@@ -111,6 +123,14 @@ class InstanceNorm(_AffineNorm):
                  gamma_initializer="ones", in_channels=0, **kwargs):
         super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer, in_channels, **kwargs)
 
+    def _channel_axis(self, x):
+        """Axis 1, or the axis swapped to position 1 (MXNet's ``swapaxes`` node fails on one out of range)."""
+        if self._axis != 1 and not -x.ndim <= self._axis < x.ndim:
+            raise MXNetError(f"MXNetError: Error in operator {self.prefix}swapaxes0: Check failed: axis2 >= 0 && "
+                             f"axis2 < shape0.ndim(): axis2: axis {self._axis} is out of bounds for array of ndim "
+                             f"{x.ndim}")
+        return self._axis
+
     def hybrid_forward(self, F, x, gamma, beta):
         if self._axis == 1:
             return F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
@@ -120,6 +140,8 @@ class InstanceNorm(_AffineNorm):
 
 class GroupNorm(HybridBlock):
     """Normalize each sample's ``num_groups`` channel groups; gamma/beta hold one value per group (MXNet 1.x)."""
+
+    _fwd_op_name = "groupnorm0"  # unnamed in MXNet too, so the graph auto-names it
 
     def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", prefix=None, params=None):

@@ -199,3 +199,60 @@ def test_batchnorm_relu_is_batchnorm_then_relu(ctx, rng):
     np.testing.assert_allclose(bnr.running_mean.data().asnumpy(), bn.running_mean.data().asnumpy(), rtol=1e-6)
     assert (outs[0] >= 0).all() and (outs[0] == 0).any()
     assert nn.SymbolBlock is mx.gluon.SymbolBlock
+
+
+@pytest.mark.parametrize("make,shape,hybridize,message", [
+    (lambda: nn.BatchNorm(axis=3, prefix="bn_"), (2, 4, 5), False,
+     "Deferred initialization failed because shape cannot be inferred. MXNetError: Error in operator bn_fwd: "
+     "Check failed: channelAxis < dshape.ndim() (3 vs. 3) : Channel axis out of range: 3"),
+    (lambda: nn.BatchNorm(prefix="bn_"), (4,), True,
+     "Deferred initialization failed because shape cannot be inferred. MXNetError: Error in operator bn_fwd: "
+     "Check failed: channelAxis < dshape.ndim() (1 vs. 1) : Channel axis out of range: 1"),
+    (lambda: nn.LayerNorm(axis=-4, prefix="ln_"), (2, 4, 5), False,
+     "Deferred initialization failed because shape cannot be inferred. MXNetError: Error in operator "
+     "ln_layernorm0: Check failed: axis >= 0 && axis < dshape.ndim(): Channel axis out of range: axis=-4"),
+    (lambda: nn.InstanceNorm(axis=3, prefix="in_"), (2, 4, 5), False,
+     "Deferred initialization failed because shape cannot be inferred. MXNetError: Error in operator "
+     "in_swapaxes0: Check failed: axis2 >= 0 && axis2 < shape0.ndim(): axis2: axis 3 is out of bounds for array "
+     "of ndim 3"),
+    (lambda: nn.InstanceNorm(prefix="in_"), (2, 4), False,
+     "MXNetError: Check failed: in_data[instance_norm: :kData].ndim() >= 3 (2 vs. 3) : InstanceNorm only supports "
+     "input tensors of rank >= 3."),
+    (lambda: nn.GroupNorm(num_groups=2, prefix="gn_"), (2, 4), False,
+     "MXNetError: Check failed: dshape.ndim() >= 3U (2 vs. 3) : "),
+    (lambda: nn.BatchNorm(axis=3, in_channels=5), (2, 4, 5), False,
+     "MXNetError: Check failed: channelAxis < dshape.ndim() (3 vs. 3) : Channel axis out of range: 3"),
+])
+def test_norm_layer_bad_inputs_fail_as_in_mxnet(capsys, make, shape, hybridize, message):
+    """Observed on MXNet 1.9.1 (the location prefix of MXNet's C++ messages left out)."""
+    layer = make()
+    layer.initialize()
+    if hybridize:
+        layer.hybridize()
+    with pytest.raises(Exception) as e:
+        layer(nd.ones(shape))
+    assert str(e.value) == message
+    assert type(e.value).__name__ == ("ValueError" if message.startswith("Deferred") else "MXNetError")
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: nn.GroupNorm(prefix="gn_"),
+     "MXNetError: Error in operator gn_groupnorm0: Check failed: assign(&dattr, vec.at(i)): Incompatible attr in "
+     "node gn_groupnorm0 at 1-th input: expected float64, got float32"),
+    (lambda: nn.InstanceNorm(in_channels=4, prefix="in_"),
+     "MXNetError: Error in operator in_fwd: Check failed: in_type->at(i) == mshadow::default_type_flag || "
+     "in_type->at(i) == -1: Unsupported data type 1"),
+    (lambda: nn.PReLU(prefix="pr_"),
+     "MXNetError: Error in operator pr_fwd: Type inconsistent, Provided = float32, inferred type = float64"),
+    (lambda: nn.Dense(3, in_units=12, prefix="d_"),
+     "MXNetError: Error in operator d_fwd: Check failed: assign(&dattr, vec.at(i)): Incompatible attr in node "
+     "d_fwd at 1-th input: expected float64, got float32"),
+])
+def test_hybridized_dtype_mismatch_names_the_node(make, message):
+    """Observed on MXNet 1.9.1: float64 data into float32 parameters, hybridized."""
+    layer = make()
+    layer.initialize()
+    layer.hybridize()
+    with pytest.raises(mx.base.MXNetError) as e:
+        layer(nd.ones((6, 4, 3), dtype="float64"))
+    assert str(e.value) == message
