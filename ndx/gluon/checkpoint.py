@@ -169,6 +169,8 @@ def paramdict_load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_
         _check_restore_prefix(self, restore_prefix)
     lprefix = len(restore_prefix)
     loaded = {}
+    if isinstance(param_dict, list) and not param_dict:
+        param_dict = {}  # nd.load of an empty dict file: MXNet accepts it as an empty dict
     for key, value in param_dict.items():
         if key.startswith(("arg:", "aux:")):
             key = key[4:]

@@ -274,3 +274,14 @@ def test_cast_dtype_from_saved_converts_initialized_data(tmp_path):
     b.load_parameters(f, cast_dtype=True, dtype_source="saved")
     assert b.weight.dtype == np.float16 and b.weight.data().dtype == np.float16
     np.testing.assert_array_equal(b.weight.data().asnumpy(), a.weight.data().asnumpy())
+
+
+def test_load_dict_takes_the_empty_list_of_an_empty_file(tmp_path):
+    # nd.load of a saved {} gives [], which MXNet's load_dict accepts as an empty dict
+    fname = str(tmp_path / "empty.params")
+    nd.save(fname, {})
+    d = nn.Dense(2, in_units=2)
+    d.collect_params().load_dict(nd.load(fname), allow_missing=True)
+    with pytest.raises(AssertionError, match=rf"^Parameter '{d.weight.name}' is missing in param_dict, which "
+                                             r"contains parameters: \. Please make sure"):
+        d.collect_params().load_dict(nd.load(fname))
