@@ -17,7 +17,7 @@ def __getattr__(name):
     import importlib
     lazy = {"gluon": "ndx.gluon", "init": "ndx.initializer", "initializer": "ndx.initializer",
             "optimizer": "ndx.optimizer", "lr_scheduler": "ndx.lr_scheduler", "metric": "ndx.metric",
-            "name": "ndx.name", "formats": "ndx.formats", "sym": "ndx.symbol", "symbol": "ndx.symbol",
+            "name": "ndx.name", "formats": "ndx.formats", "model": "ndx.model", "sym": "ndx.symbol", "symbol": "ndx.symbol",
             "test_utils": "ndx.test_utils"}
     if name in lazy:
         module = importlib.import_module(lazy[name])
