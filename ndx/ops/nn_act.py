@@ -180,8 +180,12 @@ def _emb_fwd(xp, data, weight, input_dim):
     return weight[_emb_index(xp, data, input_dim)]
 
 
-def _emb_bwd(xp, g, inputs, y, saved, input_dim):
+def _emb_bwd(xp, g, inputs, y, saved, input_dim, needs=(False, True)):
     from ..backends import scatter_add
+    if needs[0]:  # MXNet's backward refuses a gradient request for the indices
+        from ..base import MXNetError
+        raise MXNetError("MXNetError: Check failed: req[embedding: :kData] == kNullOp (1 vs. 0) : "
+                         "Embedding layer doesn't support calculate data gradient")
     data, weight = inputs
     idx = _emb_index(xp, data, input_dim).reshape(-1)
     dw = xp.zeros(weight.shape, dtype=g.dtype)
@@ -189,7 +193,7 @@ def _emb_bwd(xp, g, inputs, y, saved, input_dim):
     return None, dw
 
 
-embedding = Op("Embedding", _emb_fwd, _emb_bwd)
+embedding = Op("Embedding", _emb_fwd, _emb_bwd, masked=True)
 
 
 # ----------------------------------------------------------------------------- UpSampling (nearest)

@@ -82,3 +82,25 @@ def test_pad_errors_as_mxnet(ctx):
     assert str(e.value) == ("MXNetError: Current implementation of reflection padding only supports padding sizes "
                             "smaller than the input size.")
     assert nd.pad(x, mode="reflect", pad_width=(0, 0, 0, 0, 4, 1, 1, 1)).shape == (1, 2, 10, 7)
+
+
+@pytest.mark.parametrize("hybridize", [False, True])
+def test_embedding_refuses_a_gradient_for_its_indices(ctx, hybridize):
+    """Observed on MXNet 1.9.1: backward through Embedding fails when the indices want a gradient;
+    the weight gradient alone is fine (rows summed per index)."""
+    emb = nn.Embedding(5, 2)
+    emb.initialize(ctx=ctx)
+    if hybridize:
+        emb.hybridize()
+    x = nd.array([[1, 2, 1]], ctx=ctx)
+    with autograd.record():
+        y = emb(x)
+    y.backward()
+    np.testing.assert_array_equal(emb.weight.grad(ctx).asnumpy(), [[0, 0], [2, 2], [1, 1], [0, 0], [0, 0]])
+    x.attach_grad()
+    with autograd.record():
+        y = emb(x)
+    with pytest.raises(mx.base.MXNetError) as e:
+        y.backward()
+    assert str(e.value) == ("MXNetError: Check failed: req[embedding: :kData] == kNullOp (1 vs. 0) : "
+                            "Embedding layer doesn't support calculate data gradient")
