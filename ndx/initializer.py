@@ -54,20 +54,28 @@ def alias(*aliases):
     return deco
 
 
-def create(init, *args, **kwargs):
-    """The Initializer for ``init``: an instance as is, a registered name (any case), or a JSON
-    ``'["name", {kwargs}]'`` string as written by ``Initializer.dumps()``."""
+def create(*args, **kwargs):
+    """The Initializer for ``init`` (the first argument, or the keyword ``initializer``): an instance as
+    is, a registered name (any case) constructed with the remaining arguments, a JSON
+    ``'["name", {kwargs}]'`` string as written by ``Initializer.dumps()``, or a JSON/dict keyword form
+    ``{"initializer": name, **kwargs}``."""
+    if args:
+        init, args = args[0], args[1:]
+    else:
+        init = kwargs.pop("initializer")
     if isinstance(init, Initializer):
+        assert not args and not kwargs, "initializer is already an instance. Additional arguments are invalid"
         return init
     if isinstance(init, dict):
-        init = json.dumps(init)
+        return create(**init)
     assert isinstance(init, str), "initializer must be of string type"
     if init.startswith("["):
+        assert not args and not kwargs
         name, kw = json.loads(init)
         return create(name, **kw)
     if init.startswith("{"):
-        spec = json.loads(init)
-        return create(spec.pop("name" if "name" in spec else "__init__"), **spec)
+        assert not args and not kwargs
+        return create(**json.loads(init))
     klass = _REGISTRY.get(init.lower())
     assert klass is not None, f"{init} is not registered. Please register with initializer.register first"
     return klass(*args, **kwargs)
@@ -119,7 +127,9 @@ class Initializer:
         name = desc
         for suffix, method in (("weight", self._init_weight), ("bias", self._init_bias),
                                ("gamma", self._init_gamma), ("beta", self._init_beta),
-                               ("min", self._init_zero), ("max", self._init_one)):
+                               ("min", self._init_zero), ("max", self._init_one),
+                               ("weight_quantize", self._init_quantized_weight),
+                               ("bias_quantize", self._init_quantized_bias)):
             if name.endswith(suffix):
                 method(desc, arr)
                 self._verbose_print(desc, suffix, arr)
@@ -159,6 +169,13 @@ class Initializer:
             self._init_one(name, arr)
         else:
             self._init_default(name, arr)
+
+    def _init_quantized_weight(self, _, arr):
+        """int8-range values: random integers in [-127, 127)."""
+        from .ndarray import random as ndrandom
+        arr[:] = ndrandom.randint(-127, 127, shape=arr.shape, dtype="int32", ctx=arr.context).astype(arr.dtype)
+
+    _init_quantized_bias = _init_quantized_weight
 
     def _init_bilinear(self, _, arr):
         arr[:] = _bilinear_kernel(arr.shape)

@@ -104,6 +104,30 @@ def test_create():
         init.create(init.Mixed([".*"], [init.One()]))
 
 
+def test_create_keyword_forms_and_extra_arguments():
+    """Observed on MXNet 1.9.1: the dict/JSON-object form names the class under the key 'initializer';
+    extra arguments are passed to the constructor, and refused with an instance or a JSON form."""
+    for spec in ('{"initializer": "normal", "sigma": 0.5}', {"initializer": "normal", "sigma": 0.5}):
+        assert init.create(spec).dumps() == '["normal", {"sigma": 0.5}]'
+    assert init.create(initializer="xavier", magnitude=2).dumps() == \
+        '["xavier", {"rnd_type": "uniform", "factor_type": "avg", "magnitude": 2}]'
+    for spec in ('{"name": "normal"}', {"xavier": {}}):
+        with pytest.raises(KeyError, match="^'initializer'$"):
+            init.create(spec)
+    assert init.create("Normal", 0.3).dumps() == '["normal", {"sigma": 0.3}]'
+    with pytest.raises(AssertionError, match="^initializer is already an instance. Additional arguments are invalid$"):
+        init.create(init.Uniform(), 3)
+    with pytest.raises(AssertionError, match="^$"):
+        init.create('["normal", {"sigma": 0.5}]', 0.1)
+
+
+def test_quantized_suffixes_draw_int8_range_integers(ctx):
+    """A direct call dispatches ``*weight_quantize``/``*bias_quantize`` to integer draws in [-127, 127)."""
+    for name in ("x_weight_quantize", "x_bias_quantize"):
+        a = _fill(init.Constant(7), (2000,), ctx, name)
+        assert (a == np.round(a)).all() and a.min() >= -127 and a.max() < 127 and len(np.unique(a)) > 100
+
+
 def test_register_custom():
     @init.register
     class MyFill(init.Initializer):
