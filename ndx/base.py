@@ -8,6 +8,14 @@ class MXNetError(RuntimeError):
 NDXError = MXNetError
 
 
+def unnamed_error(message):
+    """An MXNetError that MXNet raises outside the graph's per-node inference (a check in the kernel or a
+    legacy operator): a hybridized Block reports it unchanged, not as ``Error in operator <node>``."""
+    err = MXNetError(message)
+    err.node_error = False
+    return err
+
+
 class DeviceUnavailableError(MXNetError):
     """A context names a device whose backend is missing or has no such device."""
 

@@ -346,6 +346,8 @@ class _ActiveCall(threading.local):
 
 
 _IN_ACTIVE = _ActiveCall()
+_NAMED_CHECK = re.compile(r"(\w+): (Check failed: .+?)( ?: )(.*)", re.S)
+_PARAM_ERROR = re.compile(r"Invalid Input: |value \S+ for Parameter ")
 
 
 def _arg_format(args):
@@ -453,9 +455,15 @@ class HybridBlock(Block):
     def _graph_error(self, e):
         """A hybridized Block reports an op's failure as MXNet's graph executor does: naming the node."""
         msg = str(e)
-        if not msg.startswith("MXNetError: ") or "Error in operator " in msg:
+        if "Error in operator " in msg or getattr(e, "node_error", True) is False:
             return e
-        node = self.prefix + self._fwd_op_name  # the graph's text names the node and keeps C++ '::' intact
+        node = self.prefix + self._fwd_op_name
+        checked = _NAMED_CHECK.match(msg)  # 'Pooling: Check failed: c : text' -> 'Check failed: c : Pooling: text'
+        if checked and checked.group(1) != "MXNetError":
+            msg = f"MXNetError: {checked.group(2)}{checked.group(3)}{checked.group(1)}: {checked.group(4)}"
+        if not msg.startswith("MXNetError: ") or _PARAM_ERROR.match(msg, len("MXNetError: ")):
+            return e  # operator-parameter errors come from building the graph, before any node runs
+        # the graph's text names the node and keeps C++ '::' intact
         msg = msg[len("MXNetError: "):].replace("in node  at", f"in node {node} at").replace(": :", "::")
         return MXNetError(f"MXNetError: Error in operator {node}: {msg}")
 

@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from .. import autograd
-from ..base import MXNetError
+from ..base import MXNetError, unnamed_error
 from ..ops import nn_act as A
 from ..ops import nn_conv as C
 from ..ops import nn_norm as N
@@ -24,6 +24,7 @@ __all__ = ["BatchNorm", "Convolution", "Deconvolution", "Dropout", "Embedding", 
 
 _CHANNEL_LAST = {"NWC": 1, "NHWC": 2, "NDHWC": 3}
 _CHANNEL_FIRST = {"NCW": 1, "NCHW": 2, "NCDHW": 3}
+_RANK_OF_LAYOUT = {**_CHANNEL_LAST, **_CHANNEL_FIRST}
 
 
 def _tuple(value, nd, name, default):
@@ -163,6 +164,11 @@ def Pooling(data, kernel=(), pool_type="max", global_pool=False, cudnn_off=False
     """Max/avg/sum/lp pooling over 1-3 spatial dims; ``pooling_convention`` 'valid' (floor), 'full' (ceil)
     or 'same'; ``global_pool`` pools each channel's whole extent to size 1."""
     check_pool_rank(data.ndim, kernel, global_pool)
+    if global_pool and layout in _RANK_OF_LAYOUT and _RANK_OF_LAYOUT[layout] != data.ndim - 2:
+        # the layout fixes the pooled rank: MXNet's kernel check fails on a missing dim, or the kernel refuses
+        want = _RANK_OF_LAYOUT[layout]
+        raise unnamed_error(f"MXNetError: Check failed: kernel[{data.ndim - 2}] > 0 (0 vs. 0) : Filter dimensions "
+                            "cannot be zero." if want > data.ndim - 2 else "MXNetError: dimensions are invalid")
     nd, last = _layout(layout, data.ndim, "Pooling")
     if pool_type not in ("max", "avg", "sum", "lp"):
         raise MXNetError(f"Invalid Input: '{pool_type}', valid values are: {{'avg', 'lp', 'max', 'sum'}}, "
@@ -295,6 +301,9 @@ def LeakyReLU(data, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125,
         return _rrelu(data, attrs, out)
     if act_type == "prelu":
         check_type_consistent(data, gamma)
+        if gamma.size != 1 and gamma.size != data.shape[1 if data.ndim > 1 else 0]:
+            raise unnamed_error(f"MXNetError: Check failed: s == -1: Cannot broadcast gamma to data. gamma: "
+                                f"{_shape_str(gamma.shape)}, data: {_shape_str(data.shape)}")
     args = (data, gamma) if act_type == "prelu" else (data,)
     return _out(invoke(A.leaky_relu, args, attrs), out)
 

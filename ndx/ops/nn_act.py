@@ -18,9 +18,9 @@ _INV_SQRT2PI = 1 / math.sqrt(2.0 * math.pi)
 
 def _gamma_shape(x, gamma):
     """PReLU's slope broadcasts along axis 1 (one per channel), or everywhere if it has one element."""
-    if gamma.size == 1 or x.ndim < 2:
-        return gamma.reshape((1,) * x.ndim) if x.ndim else gamma.reshape(())
-    return (1, -1) + (1,) * (x.ndim - 2)
+    if gamma.size == 1:
+        return (1,) * x.ndim
+    return (1, -1) + (1,) * (x.ndim - 2) if x.ndim > 1 else (-1,)  # 1-D data: one slope per element
 
 
 def _leaky_fwd(xp, x, *gamma, act_type, slope, lower_bound, upper_bound):
@@ -31,7 +31,7 @@ def _leaky_fwd(xp, x, *gamma, act_type, slope, lower_bound, upper_bound):
         return xp.where(x > 0, x, x * t((lower_bound + upper_bound) / 2))
     if act_type == "prelu":
         a = gamma[0]
-        a = a.reshape(_gamma_shape(x, a)) if a.size > 1 else a.reshape((1,) * x.ndim)
+        a = a.reshape(_gamma_shape(x, a))
         return xp.where(x > 0, x, x * a.astype(x.dtype, copy=False))
     if act_type == "elu":
         return xp.where(x > 0, x, t(slope) * xp.expm1(xp.minimum(x, 0)))
@@ -52,11 +52,11 @@ def _leaky_bwd(xp, g, inputs, y, saved, act_type, slope, lower_bound, upper_boun
         return (xp.where(pos, g, g * t((lower_bound + upper_bound) / 2)),)
     if act_type == "prelu":
         a = inputs[1]
-        shape = _gamma_shape(x, a) if a.size > 1 else (1,) * x.ndim
-        ab = a.reshape(shape).astype(x.dtype, copy=False)
+        ab = a.reshape(_gamma_shape(x, a)).astype(x.dtype, copy=False)
         dx = xp.where(pos, g, g * ab)
         da = xp.where(pos, 0, g * x)
-        axes = tuple(i for i in range(x.ndim) if a.size == 1 or i != 1 or x.ndim < 2)
+        channel = 1 if x.ndim > 1 else 0
+        axes = tuple(i for i in range(x.ndim) if a.size == 1 or i != channel)
         return dx, da.sum(axis=axes).reshape(a.shape).astype(a.dtype, copy=False)
     if act_type == "elu":
         return (xp.where(pos, g, g * (y + t(slope))),)
