@@ -109,10 +109,7 @@ def make_function(op_name, hint=None):
             if s is None:
                 s = sym_kwargs.pop(slot, None)
             if s is None:
-                extra = {k: v for k, v in strings.items()}
-                if canonical == "BatchNorm":
-                    extra = {}
-                s = var(f"{node_name}_{slot}", attr=extra)
+                s = var(f"{node_name}_{slot}", attr=dict(strings))  # MXNet copies the op's attributes
             if len(s._outputs) != 1:
                 raise MXNetError(f"{op_name}: input '{slot}' must be a single-output Symbol, "
                                  f"got a group of {len(s._outputs)}")
@@ -142,7 +139,12 @@ _ARITH_HINTS = {"elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul
                 "_plus_scalar": "_plusscalar", "_minus_scalar": "_minusscalar",
                 "_rminus_scalar": "_rminusscalar", "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar",
                 "_rdiv_scalar": "_rdivscalar", "_power_scalar": "_powerscalar",
-                "_rpower_scalar": "_rpower_scalar", "_mod_scalar": "_modscalar", "_rmod_scalar": "_rmodscalar"}
+                "_rpower_scalar": "_rpower_scalar", "_mod_scalar": "_modscalar", "_rmod_scalar": "_rmodscalar",
+                "abs": "abs"}
+# comparisons keep their op names: ``x == y`` -> ``_equal0``, ``x < 1`` -> ``_lesser_scalar0``
+for _op in ("_equal", "_not_equal", "_greater", "_greater_equal", "_lesser", "_lesser_equal"):
+    _ARITH_HINTS[_op] = _op
+    _ARITH_HINTS[_op + "_scalar"] = _op + "_scalar"
 _ARITH = {}
 
 
@@ -152,13 +154,17 @@ def _arith(op):
     return _ARITH[op]
 
 
-def _scalar_or_symbol(sym_op, scalar_op, rscalar_op=None):
+def _unsupported(other):
+    return TypeError(f"type {type(other)} not supported")
+
+
+def _scalar_or_symbol(sym_op, scalar_op):
     def method(self, other):
         if isinstance(other, Symbol):
             return _arith(sym_op)(self, other)
         if isinstance(other, numbers.Number):
             return _arith(scalar_op)(self, scalar=other)
-        return NotImplemented
+        raise _unsupported(other)
     return method
 
 
@@ -166,7 +172,7 @@ def _reflected(scalar_op):
     def method(self, other):
         if isinstance(other, numbers.Number):
             return _arith(scalar_op)(self, scalar=other)
-        return NotImplemented
+        raise _unsupported(other)
     return method
 
 
@@ -205,7 +211,16 @@ def install(namespace):
     S.__pow__ = _scalar_or_symbol("_power", "_power_scalar")
     S.__rpow__ = _reflected("_rpower_scalar")
     S.__mod__ = _scalar_or_symbol("_mod", "_mod_scalar")
+    S.__rmod__ = _reflected("_rmod_scalar")
     S.__neg__ = lambda self: _arith("_mul_scalar")(self, scalar=-1.0)
+    S.__abs__ = lambda self: _arith("abs")(self)
+    # comparisons build graph nodes, as in MXNet (a Symbol is hashed by identity)
+    S.__eq__ = _scalar_or_symbol("_equal", "_equal_scalar")
+    S.__ne__ = _scalar_or_symbol("_not_equal", "_not_equal_scalar")
+    S.__gt__ = _scalar_or_symbol("_greater", "_greater_scalar")
+    S.__ge__ = _scalar_or_symbol("_greater_equal", "_greater_equal_scalar")
+    S.__lt__ = _scalar_or_symbol("_lesser", "_lesser_scalar")
+    S.__le__ = _scalar_or_symbol("_lesser_equal", "_lesser_equal_scalar")
     for op in ("reshape", "flatten", "transpose", "expand_dims", "sum", "mean", "max", "min", "prod",
                "softmax", "log_softmax", "relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs",
                "clip", "split", "slice_axis", "broadcast_like", "zeros_like", "ones_like", "tile",
