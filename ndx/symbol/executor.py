@@ -71,6 +71,7 @@ def infer_shape(sym, *args, partial=False, **kwargs):
         for n, s in zip(names, args):
             if s is not None:
                 known[n] = tuple(s)
+    _check_keywords(sym, kwargs, "InferShape")
     known.update({k: tuple(v) for k, v in kwargs.items() if v is not None})
     shapes = {}
     with autograd.pause():
@@ -92,7 +93,13 @@ def infer_shape(sym, *args, partial=False, **kwargs):
                 shapes[id(node)] = [None] * max(node.num_outputs(), spec.num_hidden(a))
                 continue
             ins = [nd.zeros(s, ctx=cpu()) for s in in_shapes]
-            out = spec.compute(nd, ins, a)
+            try:
+                out = spec.compute(nd, ins, a)
+            except MXNetError as e:
+                msg = str(e)
+                if msg.startswith("MXNetError: ") and "Error in operator" not in msg:
+                    raise MXNetError(f"MXNetError: Error in operator {node.name}: {msg[12:]}") from None
+                raise
             out = list(out) if isinstance(out, (list, tuple)) else [out]
             shapes[id(node)] = [tuple(o.shape) for o in out]
     aux = aux_nodes(order)
@@ -100,8 +107,24 @@ def infer_shape(sym, *args, partial=False, **kwargs):
     aux_shapes = [shapes[id(n)][0] for n in order if n.is_var and id(n) in aux]
     out_shapes = [shapes[id(n)][i] for n, i in sym._outputs]
     if not partial and any(s is None for s in arg_shapes + aux_shapes + out_shapes):
+        unknown = [f"{n}: ()" for n, s in zip(sym.list_arguments(), arg_shapes) if s is None]
+        if len(unknown) > 10:
+            unknown = unknown[:10] + ["..."]
+        warnings.warn("Cannot decide shape for the following arguments (0s in shape means unknown dimensions). "
+                      "Consider providing them as input:\n\t" + "\n\t".join(unknown), stacklevel=3)
         return None, None, None
-    return arg_shapes, out_shapes, aux_shapes
+
+    def known_or_empty(shapes):  # MXNet reports an unknown shape as ()
+        return [() if s is None else s for s in shapes]
+    return known_or_empty(arg_shapes), known_or_empty(out_shapes), known_or_empty(aux_shapes)
+
+
+def _check_keywords(sym, kwargs, what):
+    names = sym.list_arguments()
+    for k in kwargs:
+        if k not in names:
+            raise MXNetError(f"MXNetError: {what}Keyword argument name {k} not found.\nCandidate arguments:\n"
+                             + "".join(f"\t[{i}]{n}\n" for i, n in enumerate(names)) + "\n")
 
 
 def infer_type(sym, *args, **kwargs):
@@ -109,6 +132,7 @@ def infer_type(sym, *args, **kwargs):
     from .serialize import DTYPE_FLAGS
     flags = {v: k for k, v in DTYPE_FLAGS.items()}
     known = dict(zip(sym.list_arguments(), args)) if args else {}
+    _check_keywords(sym, kwargs, "InferType")
     known.update(kwargs)
     known = {k: np.dtype(v).type for k, v in known.items() if v is not None}
     order = sym._topo()

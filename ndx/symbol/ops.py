@@ -10,7 +10,7 @@ import numbers
 from ..base import MXNetError
 from . import registry
 from .attrs import to_string
-from .symbol import Node, Symbol, var
+from .symbol import Node, Symbol, set_attrs, var
 
 __all__ = ["make_function", "install"]
 
@@ -122,7 +122,7 @@ def make_function(op_name, hint=None):
             raise MXNetError(f"{op_name} has no input named {', '.join(sorted(sym_kwargs))}")
         node_attrs = dict(strings)
         if attr:
-            node_attrs.update({k: str(v) for k, v in attr.items()})
+            set_attrs(node_attrs, attr)
         node = Node(canonical, node_name, node_attrs, inputs)
         n = spec.num_outputs(parsed) if not spec.generic else 1
         return Symbol([(node, i) for i in range(n)])

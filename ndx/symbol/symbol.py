@@ -142,9 +142,9 @@ class Symbol:
         return Symbol(outs)
 
     def get_children(self):
-        """The inputs of this symbol's (single) output node, or None for a variable."""
-        node = self._outputs[0][0]
-        return Symbol(node.inputs) if node.inputs else None
+        """The inputs of this symbol's output nodes (in output order), or None when there are none."""
+        inputs = [e for node, _ in self._outputs for e in node.inputs]
+        return Symbol(inputs) if inputs else None
 
     def __len__(self):
         return len(self._outputs)
@@ -157,36 +157,37 @@ class Symbol:
             names = self.list_outputs()
             matches = [i for i, n in enumerate(names) if n == index]
             if not matches:
-                raise ValueError(f"There are no outputs named {index!r}; outputs are {names}")
+                raise ValueError(f'Cannot find output that matches name "{index}"')
             if len(matches) > 1:
                 raise ValueError(f"There are multiple outputs with name \"{index}\"")
             index = matches[0]
         if isinstance(index, slice):
             return Symbol(self._outputs[index])
         if not -len(self._outputs) <= index < len(self._outputs):
-            raise IndexError(f"Symbol index {index} out of range for {len(self._outputs)} outputs")
+            raise IndexError()
         return Symbol([self._outputs[index]])
 
     # ---------------------------------------------------------------- attributes
     def attr(self, key):
-        """The attribute string ``key`` of this symbol's node, or None."""
+        """The attribute string ``key`` of this symbol's node, or None (``lr_mult`` reads ``__lr_mult__``)."""
         if len(self._outputs) != 1:
             return None
-        return self._outputs[0][0].attrs.get(key)
+        return self._outputs[0][0].attrs.get(f"__{key}__" if key in HIDDEN_KEYS else key)
 
     def list_attr(self, recursive=False):
+        """The first output node's attributes; hidden keys are listed with and without underscores."""
         if recursive:
             raise DeprecationWarning("Symbol.list_attr with recursive=True has been deprecated. "
                                      "Please use attr_dict instead.")
-        return dict(self._outputs[0][0].attrs) if len(self._outputs) == 1 else {}
+        return _listed(self._outputs[0][0].attrs)
 
     def attr_dict(self):
         """``{node name: {key: value}}`` for every node with attributes."""
-        return {n.name: dict(n.attrs) for n in self._topo() if n.attrs}
+        return {n.name: _listed(n.attrs) for n in self._topo() if n.attrs}
 
     def _set_attr(self, **kwargs):
         for node, _ in self._outputs:
-            node.attrs.update({k: str(v) for k, v in kwargs.items()})
+            set_attrs(node.attrs, kwargs)
 
     # ---------------------------------------------------------------- serialization
     def tojson(self):
@@ -203,7 +204,11 @@ class Symbol:
     def infer_shape(self, *args, **kwargs):
         """``(arg_shapes, out_shapes, aux_shapes)`` from known input shapes, as MXNet's."""
         from .executor import infer_shape
-        return infer_shape(self, *args, partial=False, **kwargs)
+        try:
+            return infer_shape(self, *args, partial=False, **kwargs)
+        except MXNetError:
+            _print_arguments("infer_shape", args, kwargs)
+            raise
 
     def infer_shape_partial(self, *args, **kwargs):
         from .executor import infer_shape
@@ -212,7 +217,11 @@ class Symbol:
     def infer_type(self, *args, **kwargs):
         """``(arg_types, out_types, aux_types)``: every type follows the given ones (float32 default)."""
         from .executor import infer_type
-        return infer_type(self, *args, **kwargs)
+        try:
+            return infer_type(self, *args, **kwargs)
+        except MXNetError:
+            _print_arguments("infer_type", args, kwargs)
+            raise
 
     def eval(self, ctx=None, **kwargs):
         """Evaluate with NDArrays bound by name; returns a list of NDArrays (one per output)."""
@@ -240,6 +249,33 @@ class Symbol:
     __hash__ = object.__hash__
 
 
+def _print_arguments(what, args, kwargs):
+    """What MXNet prints (to stdout) before re-raising an inference error."""
+    print(f"{what} error. Arguments:")
+    for i, a in enumerate(args):
+        print(f"  #{i}: {a}")
+    for k, v in kwargs.items():
+        print(f"  {k}: {v}")
+
+
+# keys MXNet stores as ``__key__`` when set without underscores, and lists both ways
+HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage")
+
+
+def set_attrs(attrs, updates):
+    """Store ``updates`` into a node's ``attrs`` as strings, hidden keys under their ``__key__`` name."""
+    for k, v in updates.items():
+        attrs[f"__{k}__" if k in HIDDEN_KEYS else k] = str(v)
+
+
+def _listed(attrs):
+    out = dict(attrs)
+    for k in HIDDEN_KEYS:
+        if f"__{k}__" in attrs:
+            out[k] = attrs[f"__{k}__"]
+    return out
+
+
 def _entry_name(node, index):
     if node.is_var:
         return node.name
@@ -256,7 +292,8 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
     """A variable (graph input or parameter); keyword hints are stored as ``__shape__`` etc."""
     if not isinstance(name, str):
         raise TypeError("Expect a string for variable `name`")
-    attrs = dict(attr or {})
+    attrs = {}
+    set_attrs(attrs, attr or {})
     if shape is not None:
         attrs["__shape__"] = str(tuple(shape))
     if lr_mult is not None:
