@@ -14,10 +14,18 @@ def _none_grad(xp, g, inputs, out, saved, **attrs):
     return (None,) * len(inputs)
 
 
-def _unary(name, fwd, bwd=_none_grad):
-    """An op of one input whose backward gets (g, x, y)."""
+def _unary(name, fwd, bwd=_none_grad, wide=False):
+    """An op of one input whose backward gets (g, x, y).
+
+    ``wide``: a transcendental function, which MXNet evaluates in float32 for float16 input and in
+    float64 for integer input (float16 sigmoid(2) is 0.881, the float32 value rounded; int8 tanh(5)
+    is 0, where numpy's float16 loop gives 1)."""
     def forward(xp, x):
-        r = fwd(xp, x)
+        k = x.dtype
+        if wide and k.itemsize < 4 + 4 * (k.kind != "f"):  # float16, or an integer/bool
+            r = fwd(xp, x.astype(numpy.float32 if k.kind == "f" else numpy.float64))
+        else:
+            r = fwd(xp, x)
         # MXNet computes in the input dtype: sqrt of int32 [4, 9] is int32 [2 3], sin of int32 [1] is [0]
         return r if r.dtype == x.dtype else r.astype(x.dtype)
     if bwd is _none_grad:
@@ -90,18 +98,20 @@ def erf_array(xp, x):
 
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
+_DEG_PER_RAD = numpy.float32(180) / numpy.float32(math.pi)
+_RAD_PER_DEG = numpy.float32(math.pi / 180)
 
 negative = _unary("negative", lambda xp, x: -x, lambda xp, g, x, y: -g)
 abs_ = _unary("abs", lambda xp, x: xp.abs(x), lambda xp, g, x, y: g * xp.sign(x))
-exp = _unary("exp", lambda xp, x: xp.exp(x), lambda xp, g, x, y: g * y)
-log = _unary("log", lambda xp, x: xp.log(x), lambda xp, g, x, y: g / x)
-log2 = _unary("log2", lambda xp, x: xp.log2(x), lambda xp, g, x, y: g / (x * math.log(2)))
-log10 = _unary("log10", lambda xp, x: xp.log10(x), lambda xp, g, x, y: g / (x * math.log(10)))
-log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda xp, g, x, y: g / (1 + x))
-expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda xp, g, x, y: g * (y + 1))
-sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda xp, g, x, y: g / (2 * y))
-rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, g, x, y: -0.5 * g * y * y * y)
-cbrt = _unary("cbrt", lambda xp, x: xp.cbrt(x), lambda xp, g, x, y: g / (3 * y * y))
+exp = _unary("exp", lambda xp, x: xp.exp(x), lambda xp, g, x, y: g * y, wide=True)
+log = _unary("log", lambda xp, x: xp.log(x), lambda xp, g, x, y: g / x, wide=True)
+log2 = _unary("log2", lambda xp, x: xp.log2(x), lambda xp, g, x, y: g / (x * math.log(2)), wide=True)
+log10 = _unary("log10", lambda xp, x: xp.log10(x), lambda xp, g, x, y: g / (x * math.log(10)), wide=True)
+log1p = _unary("log1p", lambda xp, x: xp.log1p(x), lambda xp, g, x, y: g / (1 + x), wide=True)
+expm1 = _unary("expm1", lambda xp, x: xp.expm1(x), lambda xp, g, x, y: g * (y + 1), wide=True)
+sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda xp, g, x, y: g / (2 * y), wide=True)
+rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, g, x, y: -0.5 * g * y * y * y, wide=True)
+cbrt = _unary("cbrt", lambda xp, x: xp.cbrt(x), lambda xp, g, x, y: g / (3 * y * y), wide=True)
 square = _unary("square", lambda xp, x: x * x, lambda xp, g, x, y: 2 * g * x)
 reciprocal = _unary("reciprocal", lambda xp, x: 1 / x, lambda xp, g, x, y: -g * y * y)
 sign = _unary("sign", lambda xp, x: _sign(xp, x))
@@ -131,32 +141,34 @@ def _rint(xp, x):
 
 # MXNet rounds half away from zero
 round_ = _unary("round", lambda xp, x: (xp.sign(x) * xp.floor(xp.abs(x) + 0.5)).astype(x.dtype, copy=False))
-sin = _unary("sin", lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x))
-cos = _unary("cos", lambda xp, x: xp.cos(x), lambda xp, g, x, y: -g * xp.sin(x))
-tan = _unary("tan", lambda xp, x: xp.tan(x), lambda xp, g, x, y: g * (1 + y * y))
-arcsin = _unary("arcsin", lambda xp, x: xp.arcsin(x), lambda xp, g, x, y: g / xp.sqrt(1 - x * x))
-arccos = _unary("arccos", lambda xp, x: xp.arccos(x), lambda xp, g, x, y: -g / xp.sqrt(1 - x * x))
-arctan = _unary("arctan", lambda xp, x: xp.arctan(x), lambda xp, g, x, y: g / (1 + x * x))
-sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda xp, g, x, y: g * xp.cosh(x))
-cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda xp, g, x, y: g * xp.sinh(x))
-tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda xp, g, x, y: g * (1 - y * y))
-arcsinh = _unary("arcsinh", lambda xp, x: xp.arcsinh(x), lambda xp, g, x, y: g / xp.sqrt(x * x + 1))
-arccosh = _unary("arccosh", lambda xp, x: xp.arccosh(x), lambda xp, g, x, y: g / xp.sqrt(x * x - 1))
-arctanh = _unary("arctanh", lambda xp, x: xp.arctanh(x), lambda xp, g, x, y: g / (1 - x * x))
-degrees = _unary("degrees", lambda xp, x: xp.degrees(x), lambda xp, g, x, y: g * (180 / math.pi))
-radians = _unary("radians", lambda xp, x: xp.radians(x), lambda xp, g, x, y: g * (math.pi / 180))
+sin = _unary("sin", lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x), wide=True)
+cos = _unary("cos", lambda xp, x: xp.cos(x), lambda xp, g, x, y: -g * xp.sin(x), wide=True)
+tan = _unary("tan", lambda xp, x: xp.tan(x), lambda xp, g, x, y: g * (1 + y * y), wide=True)
+arcsin = _unary("arcsin", lambda xp, x: xp.arcsin(x), lambda xp, g, x, y: g / xp.sqrt(1 - x * x), wide=True)
+arccos = _unary("arccos", lambda xp, x: xp.arccos(x), lambda xp, g, x, y: -g / xp.sqrt(1 - x * x), wide=True)
+arctan = _unary("arctan", lambda xp, x: xp.arctan(x), lambda xp, g, x, y: g / (1 + x * x), wide=True)
+sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda xp, g, x, y: g * xp.cosh(x), wide=True)
+cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda xp, g, x, y: g * xp.sinh(x), wide=True)
+tanh = _unary("tanh", lambda xp, x: xp.tanh(x), lambda xp, g, x, y: g * (1 - y * y), wide=True)
+arcsinh = _unary("arcsinh", lambda xp, x: xp.arcsinh(x), lambda xp, g, x, y: g / xp.sqrt(x * x + 1), wide=True)
+arccosh = _unary("arccosh", lambda xp, x: xp.arccosh(x), lambda xp, g, x, y: g / xp.sqrt(x * x - 1), wide=True)
+arctanh = _unary("arctanh", lambda xp, x: xp.arctanh(x), lambda xp, g, x, y: g / (1 - x * x), wide=True)
+# MXNet scales by float32 constants, for float64 input too (degrees(1.0) == 57.2957763671875)
+degrees = _unary("degrees", lambda xp, x: x * _DEG_PER_RAD, lambda xp, g, x, y: g * (180 / math.pi))
+radians = _unary("radians", lambda xp, x: x * _RAD_PER_DEG, lambda xp, g, x, y: g * (math.pi / 180), wide=True)
 # nd.relu keeps NaN and passes it to the gradient (sign(y): 0 at 0, 1 above, NaN at NaN);
 # Activation(act_type='relu') maps NaN to 0, with a zero gradient there (MXNet 1.9.1's two kernels)
 relu = _unary("relu", lambda xp, x: relu_array(xp, x), lambda xp, g, x, y: g * xp.sign(y))
 relu_activation = _unary("Activation", lambda xp, x: relu_array(xp, x, nan_to_zero=True),
                          lambda xp, g, x, y: g * (y > 0))
 sigmoid = _unary("sigmoid", lambda xp, x: (1 / (1 + xp.exp(-x))).astype(x.dtype, copy=False),
-                 lambda xp, g, x, y: g * y * (1 - y))
+                 lambda xp, g, x, y: g * y * (1 - y), wide=True)
 softrelu = _unary("softrelu", lambda xp, x: xp.logaddexp(x.dtype.type(0), x),
-                  lambda xp, g, x, y: g * (1 - xp.exp(-y)))
+                  lambda xp, g, x, y: g * (1 - xp.exp(-y)), wide=True)
 softsign = _unary("softsign", lambda xp, x: x / (1 + xp.abs(x)),
                   lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2))
-erf = _unary("erf", _erf, lambda xp, g, x, y: g * (_SQRT_2_OVER_PI * xp.exp(-x * x)).astype(g.dtype, copy=False))
+erf = _unary("erf", _erf, lambda xp, g, x, y: g * (_SQRT_2_OVER_PI * xp.exp(-x * x)).astype(g.dtype, copy=False),
+             wide=True)
 logical_not = _unary("logical_not", lambda xp, x: (x == 0).astype(x.dtype))
 identity = _unary("identity", lambda xp, x: x.copy(), lambda xp, g, x, y: g)
 stop_gradient = _unary("stop_gradient", lambda xp, x: x)
