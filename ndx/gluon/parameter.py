@@ -131,6 +131,8 @@ class Parameter:
     @shape.setter
     def shape(self, new_shape):
         new_shape = None if new_shape is None else tuple(new_shape)
+        if self._deferred_init and not _shape_known(self._shape):
+            self.var()  # MXNet makes the variable while inferring the deferred shape: __shape__ keeps the 0s
         if self._shape is None or new_shape is None:
             self._shape = new_shape
             return
@@ -347,16 +349,16 @@ class Parameter:
 
     def var(self):
         """This Parameter's Symbol variable, with the ``__shape__``/``__dtype__``/``__lr_mult__``/
-        ``__wd_mult__``/``__init__`` attributes MXNet writes; the same Symbol on every call while the shape
-        stays the same (so a graph using the Parameter twice shares one variable)."""
+        ``__wd_mult__``/``__init__`` attributes MXNet writes; the same Symbol on every call (so a graph using
+        the Parameter twice shares one variable). As in MXNet, ``__shape__`` is the shape when the variable was
+        first made: before a deferred shape is inferred, so deferred dims are written as 0."""
         cached = getattr(self, "_var", None)
-        if cached is not None and cached[0] == self.shape:
-            return cached[1]
+        if cached is not None:
+            return cached
         from ..symbol import var
-        v = var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult, wd_mult=self.wd_mult,
-                init=self.init, stype=self._stype)
-        self._var = (self.shape, v)
-        return v
+        self._var = var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
+                        wd_mult=self.wd_mult, init=self.init, stype=self._stype)
+        return self._var
 
     def row_sparse_data(self, row_id):
         """Refused as MXNet refuses it for default storage (the only storage ndx Parameters have)."""
