@@ -5,6 +5,8 @@ Statistics use the biased variance (divide by the count), as MXNet does. BatchNo
 statistics are auxiliary inputs: like MXNet's CPU build, they are updated in place when the
 backward pass runs through a training-mode BatchNorm (not during the recorded forward).
 """
+import numpy
+
 from .op import Op
 
 
@@ -64,8 +66,12 @@ def _bn_bwd(xp, gy, inputs, y, saved, eps, momentum, fix_gamma, use_global_stats
         dx = _norm_grad(xp, gy * g, xhat, rstd, axes)
     if training and not use_global_stats:
         # running statistics move when the gradient flows, as in MXNet's CPU build
-        mmean[...] = mmean * momentum + mean.reshape(-1).astype(mmean.dtype) * (1 - momentum)
-        mvar[...] = mvar * momentum + var.reshape(-1).astype(mvar.dtype) * (1 - momentum)
+        # MXNet weighs in float32 whatever the dtype: 1 - 0.9 is 0.100000024, so a batch mean of 2
+        # moves a zero running mean to 0.20000005
+        m = numpy.float32(momentum)
+        m, rest = float(m), float(numpy.float32(1) - m)
+        mmean[...] = mmean * m + mean.reshape(-1).astype(mmean.dtype) * rest
+        mvar[...] = mvar * m + var.reshape(-1).astype(mvar.dtype) * rest
     dgamma = xp.zeros_like(gamma) if fix_gamma else (gy * xhat).sum(axis=axes).astype(gamma.dtype, copy=False)
     dbeta = gy.sum(axis=axes).astype(beta.dtype, copy=False)
     return dx, dgamma, dbeta, None, None

@@ -61,6 +61,23 @@ def test_batchnorm_moving_stats_move_on_backward(ctx, rng):
     np.testing.assert_allclose(mv.asnumpy(), 0.9 + 0.1 * x.var(0), rtol=1e-5)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batchnorm_moving_stats_weigh_in_float32(ctx, dtype):
+    # observed on MXNet 1.9.1 with data [[1, 2], [3, 5]], float32 and float64 alike:
+    # running_mean [0.20000005 0.35000008] (1 - 0.9 taken in float32); float64 running_var
+    # [1.0, 1.1250000298023224]
+    gamma, beta = nd.ones(2, ctx=ctx, dtype=dtype), nd.zeros(2, ctx=ctx, dtype=dtype)
+    gamma.attach_grad()
+    mm, mv = nd.zeros(2, ctx=ctx, dtype=dtype), nd.ones(2, ctx=ctx, dtype=dtype)
+    with autograd.record():
+        y = nd.BatchNorm(nd.array([[1, 2], [3, 5]], ctx=ctx, dtype=dtype), gamma, beta, mm, mv, momentum=0.9)
+    y.backward()
+    np.testing.assert_array_equal(mm.asnumpy(), np.array([2, 3.5]) * float(np.float32(1) - np.float32(0.9)))
+    np.testing.assert_array_equal(mv.asnumpy(), [1, 1.125] if dtype == "float32" else [1.0, 1.1250000298023224])
+    if dtype == "float32":
+        assert str(mm).startswith("\n[0.20000005 0.35000008]\n")
+
+
 def test_batchnorm_output_mean_var_is_mean_and_inverse_std(ctx, rng):
     x = rng.standard_normal((4, 3)).astype(np.float32)
     with autograd.train_mode():
