@@ -32,6 +32,23 @@ def _leaf(arr):
     return node if type(node) is Leaf else None
 
 
+def _check_fresh(param):
+    """MXNet's stale-gradient error for the first copy of ``param`` that backward has not written."""
+    for data in param.list_data():
+        leaf = _leaf(data)
+        if leaf is not None and not leaf.fresh:
+            raise UserWarning(_STALE.format(param.name, data.context))
+
+
+def _summed_grad(param):
+    """A new array: the sum of ``param``'s gradient copies, on the first copy's context."""
+    grads = param.list_grad()
+    total = grads[0].copy()
+    for g in grads[1:]:
+        total._data += g.as_in_context(total.context)._data
+    return total
+
+
 class Trainer:
     """Updates ``params`` with ``optimizer`` (a name plus ``optimizer_params``, or an Optimizer).
 
@@ -165,11 +182,8 @@ class Trainer:
             for param in self._params:
                 if param.grad_req == "null":
                     continue
-                grads = param.list_grad()
-                total = grads[0].copy()
-                for g in grads[1:]:
-                    total._data += g.as_in_context(total.context)._data
-                for g in grads:
+                total = _summed_grad(param)
+                for g in param.list_grad():
                     g._data[...] = total.as_in_context(g.context)._data
 
     def _update(self, ignore_stale_grad=False):
@@ -178,10 +192,7 @@ class Trainer:
             if param.grad_req == "null":
                 continue
             if not ignore_stale_grad:
-                for data in param.list_data():
-                    leaf = _leaf(data)
-                    if leaf is not None and not leaf.fresh:
-                        raise UserWarning(_STALE.format(param.name, data.context))
+                _check_fresh(param)
             for upd, arr, grad in zip(updates, param.list_data(), param.list_grad()):
                 leaf = _leaf(arr)
                 fresh = leaf is None or leaf.fresh
@@ -204,12 +215,8 @@ class Trainer:
             for i, param in enumerate(self._params):
                 if param.grad_req == "null":
                     continue
-                grad_list = param.list_grad()
-                total = grad_list[0].copy()
-                for g in grad_list[1:]:
-                    total._data += g.as_in_context(total.context)._data
                 indices.append(i)
-                grads.append(total)
+                grads.append(_summed_grad(param))
                 weights.append(param.list_data()[0])
             if indices:
                 self._optimizer._set_current_context(0)
@@ -220,11 +227,7 @@ class Trainer:
                     w._data[...] = first.as_in_context(w.context)._data
         if not ignore_stale_grad:
             for i in indices:
-                param = self._params[i]
-                for data in param.list_data():
-                    leaf = _leaf(data)
-                    if leaf is not None and not leaf.fresh:
-                        raise UserWarning(_STALE.format(param.name, data.context))
+                _check_fresh(self._params[i])
 
     # ------------------------------------------------------------------ states
     def save_states(self, fname):
