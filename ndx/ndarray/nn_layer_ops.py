@@ -337,24 +337,27 @@ def SoftmaxOutput(data, label, grad_scale=1.0, ignore_label=-1.0, multi_output=F
 _UNSET = object()
 
 
+def _dropout_attrs(given):
+    """The attributes MXNet's Dropout error texts list: the name, then those the caller gave."""
+    return ", ".join(['name=""'] + [f'{k}="{v}"' for k, v in given if v is not _UNSET])
+
+
 def Dropout(data, p=0.5, mode=_UNSET, axes=_UNSET, cudnn_off=_UNSET, out=None, name=None, **kwargs):
     """Inverted dropout: in training mode (or ``mode='always'``) zero each element with probability ``p`` and
     scale the kept ones by ``1/(1-p)``; the mask is shared along ``axes``. Otherwise an identity copy.
 
     ``mode`` defaults to ``'training'``, ``axes`` to ``()``, ``cudnn_off`` to False; ``p`` outside [0, 1]
     and an unknown ``mode`` are MXNet's errors, whatever the mode."""
-    given = [(k, v) for k, v in (("cudnn_off", cudnn_off), ("axes", axes), ("mode", mode), ("p", p))
-             if v is not _UNSET]
-    where = ", ".join(['name=""'] + [f'{k}="{v}"' for k, v in given])
+    given = (("cudnn_off", cudnn_off), ("axes", axes), ("mode", mode), ("p", p))
     mode = "training" if mode is _UNSET else mode
     axes = () if axes is _UNSET else axes
     if not 0 <= float(p) <= 1:
         raise MXNetError(f"MXNetError: value {float(p):g} for Parameter p exceed bound [0,1]\n"
                          f"p: Fraction of the input that gets dropped out during training time., "
-                         f"in operator Dropout({where})")
+                         f"in operator Dropout({_dropout_attrs(given)})")
     if mode not in ("training", "always"):
         raise MXNetError(f"MXNetError: Invalid Input: '{mode}', valid values are: {{'always', 'training'}}, "
-                         f"in operator Dropout({where})")
+                         f"in operator Dropout({_dropout_attrs(given)})")
     active = mode == "always" or autograd.is_training()
     if not active or p == 0:
         return _out(invoke(_identity(), (data,)), out)
