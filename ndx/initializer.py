@@ -205,9 +205,10 @@ class Initializer:
 
 
 def _random(kind, a, b, arr):
-    """Fill ``arr`` in place from ``nd.random.<kind>(a, b)`` on its own context."""
+    """Fill ``arr`` in place from ``nd.random.<kind>(a, b, out=arr)`` on its own context (an integer ``arr``
+    is MXNet's output-type error)."""
     from .ndarray import random as ndrandom
-    getattr(ndrandom, kind)(a, b, shape=arr.shape, dtype=arr.dtype, ctx=arr.context, out=arr)
+    getattr(ndrandom, kind)(a, b, ctx=arr.context, out=arr)
 
 
 @register

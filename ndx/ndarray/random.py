@@ -3,6 +3,7 @@ import numbers
 
 import numpy as np
 
+from ..base import DTYPE_FLAGS, MXNetError
 from ..context import Context, current_context
 from .ndarray import NDArray, _wrap
 
@@ -33,7 +34,70 @@ def _finish(data, ctx, out):
     return res
 
 
+_FLOATS = ("float16", "float32", "float64")
+_INTS = ("int32", "int64")
+
+# The order MXNet's "Invalid Input" text lists a scalar sampler's attributes in, with a shape and without one
+# (``out`` given, no ``shape``); ``name`` always comes first.
+_ATTR_ORDER = {
+    "uniform": (("dtype", "shape", "ctx", "high", "low"), ("dtype", "ctx", "high", "low")),
+    "randint": (("dtype", "shape", "ctx", "high", "low"), ("dtype", "ctx", "high", "low")),
+    "normal": (("ctx", "shape", "scale", "dtype", "loc"), ("ctx", "scale", "dtype", "loc")),
+    "gamma": (("dtype", "shape", "ctx", "beta", "alpha"), ("ctx", "beta", "dtype", "alpha")),
+    "exponential": (("dtype", "ctx", "shape", "lam"), ("dtype", "ctx", "lam")),
+    "poisson": (("dtype", "ctx", "shape", "lam"), ("dtype", "ctx", "lam")),
+}
+_PARAM_NAMES = {"uniform": ("low", "high"), "randint": ("low", "high"), "normal": ("loc", "scale"),
+                "gamma": ("alpha", "beta"), "exponential": ("lam",), "poisson": ("lam",)}
+
+
+def _check_dtype(kind, params, shape, dtype, ctx, out, valid=_FLOATS):
+    """MXNet's dtype checks of ``_random_<kind>`` / ``_sample_<kind>`` (array parameters): ``dtype`` must be
+    one of ``valid``; ``out`` must have ``dtype`` when both are given, else a dtype in ``valid``."""
+    if dtype is not None:
+        name = np.dtype(dtype).name
+        if name not in valid:
+            raise MXNetError(f"MXNetError: Invalid Input: '{name}', valid values are: "
+                             f"{{{', '.join(repr(v) for v in ('None',) + valid)}}}, in operator "
+                             f"{_op_text(kind, params, shape, name, ctx, out)}")
+    if out is None:
+        return
+    got = np.dtype(out.dtype).name
+    if dtype is not None:
+        if got != name:
+            flags = f"{DTYPE_FLAGS[got]} vs. {DTYPE_FLAGS[name]}"
+            if isinstance(params[0], NDArray):
+                raise MXNetError(f"MXNetError: Check failed: dtype == param.dtype ({flags}) : Inferred output type "
+                                 f"does not match requested type: {flags.replace('.', '')}")
+            raise MXNetError(f"MXNetError: Check failed: dtype_out == param.dtype ({flags}) : Output type does not "
+                             f"match requested type: {flags.replace('.', '')}")
+    elif got not in valid:
+        wanted = " or ".join(str(DTYPE_FLAGS[v]) for v in valid)
+        if isinstance(params[0], NDArray):
+            raise MXNetError(f"MXNetError: Check failed: dtype_ok == true (0 vs. 1) : Output type must be "
+                             f"float16, float32, or float64: dtype is {DTYPE_FLAGS[got]} vs {wanted}")
+        raise MXNetError(f"MXNetError: Check failed: dtype_ok: Output type must be {', '.join(valid)}: "
+                         f"dtype is {DTYPE_FLAGS[got]} vs {wanted}")
+
+
+def _op_text(kind, params, shape, dtype, ctx, out):
+    """``_random_uniform(name="", dtype="int32", ...)`` as MXNet's parameter errors name the operator."""
+    if isinstance(params[0], NDArray):  # the _sample_ ops get only dtype and shape
+        attrs = [("dtype", dtype)] + ([] if shape is None else [("shape", shape)])
+        op = f"_sample_{kind}"
+    else:
+        values = dict(zip(_PARAM_NAMES[kind], params), dtype=dtype, ctx=current_context() if ctx is None else ctx,
+                      shape=1 if shape is None and out is None else shape)
+        if kind == "exponential":  # MXNet passes the rate
+            values["lam"] = 1.0 / params[0]
+        attrs = [(k, values[k]) for k in _ATTR_ORDER[kind][values["shape"] is None]]
+        op = f"_random_{kind}"
+    return op + "(" + ", ".join(['name=""'] + [f'{k}="{v}"' for k, v in attrs]) + ")"
+
+
 def _draw(method, a, b, shape, dtype, ctx, out):
+    if dtype is not None or out is not None:
+        _check_dtype(method, (a, b), shape, dtype, ctx, out)
     if isinstance(a, NDArray) or isinstance(b, NDArray):
         ctx = (a if isinstance(a, NDArray) else b)._ctx
         base = a if isinstance(a, NDArray) else b
@@ -66,12 +130,16 @@ def normal(loc=0, scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs)
     return _draw("normal", loc, scale, shape, dtype, ctx, out)
 
 
-def randn(*shape, loc=0, scale=1, dtype=None, ctx=None, **kwargs):
-    return normal(loc, scale, shape or None, dtype, ctx)
+def randn(*shape, loc=0, scale=1, dtype=None, ctx=None, out=None, **kwargs):
+    if dtype is not None or out is not None:
+        _check_dtype("normal", (loc, scale), shape, dtype, ctx, out)
+    return normal(loc, scale, shape or None, dtype, ctx, out)
 
 
 def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
     """Integers in [low, high), int32 by default."""
+    if dtype is not None or out is not None:
+        _check_dtype("randint", (low, high), shape, dtype, ctx, out, _INTS)
     ctx = _ctx(ctx)
     dtype = np.dtype(dtype or np.int32)
     return _finish(ctx.backend.generator(ctx).randint(low, high, _shape(shape), dtype), ctx, out)
@@ -79,6 +147,8 @@ def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
 
 def _draw_params(method, params, shape, dtype, ctx, out):
     """Samplers whose parameters may be arrays: one row of ``shape`` samples per parameter entry (MXNet)."""
+    if dtype is not None or out is not None:
+        _check_dtype(method, params, shape, dtype, ctx, out)
     arrays = [p for p in params if isinstance(p, NDArray)]
     if not arrays:
         ctx = _ctx(ctx)

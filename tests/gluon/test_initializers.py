@@ -238,3 +238,20 @@ def test_mixed_and_load_direct(ctx):
     with pytest.raises(AssertionError) as e:
         loader("y", nd.zeros((3,)))
     assert str(e.value) == "Cannot Initialize y. Not found in loaded param and no default Initializer is provided."
+
+
+@pytest.mark.parametrize("initializer", [init.Uniform(), init.Normal(), init.Xavier(), init.MSRAPrelu()])
+def test_random_initializers_refuse_integer_parameters(ctx, initializer):
+    """MXNet 1.9.1 fills through nd.random.*(out=arr): an integer parameter is the sampler's output-type error."""
+    want = "MXNetError: Check failed: dtype_ok: Output type must be float16, float32, float64: dtype is 4 vs 2 or 0 or 1"
+    p = mx.gluon.Parameter("weight", shape=(4, 4), dtype="int32", init=initializer)
+    with pytest.raises(mx.base.MXNetError) as e:
+        p.initialize(ctx=ctx)
+    assert str(e.value) == want
+    dense = nn.Dense(3, in_units=4, dtype="int32")
+    with pytest.raises(mx.base.MXNetError) as e:
+        dense.initialize(initializer, ctx=ctx)
+    assert str(e.value) == want
+    q = mx.gluon.Parameter("weight", shape=(2,), dtype="int32", init=init.Constant(3))
+    q.initialize(ctx=ctx)  # non-random fills of integer parameters still work
+    np.testing.assert_array_equal(q.data(ctx).asnumpy(), [3, 3])

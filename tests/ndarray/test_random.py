@@ -81,3 +81,81 @@ def test_array_parameters_give_one_row_per_parameter(ctx):
     for got, shape in cases:
         assert got.shape == shape and got.dtype == np.float32 and got.context == ctx
         assert (got.asnumpy() >= 0).all()
+
+
+_FLOAT_CHOICES = "valid values are: {'None', 'float16', 'float32', 'float64'}, in operator "
+
+
+@pytest.mark.parametrize("call, op", [
+    (lambda c: nd.random.uniform(shape=(2,), dtype="int32", ctx=c),
+     '_random_uniform(name="", dtype="int32", shape="(2,)", ctx="{c}", high="1", low="0")'),
+    (lambda c: nd.random.uniform(-1.5, 2, shape=[2, 3], dtype=np.int64, ctx=c),
+     '_random_uniform(name="", dtype="int64", shape="[2, 3]", ctx="{c}", high="2", low="-1.5")'),
+    (lambda c: nd.random.normal(shape=(2,), dtype="int32", ctx=c),
+     '_random_normal(name="", ctx="{c}", shape="(2,)", scale="1", dtype="int32", loc="0")'),
+    (lambda c: nd.random.normal(dtype="int32", ctx=c, out=nd.zeros((2,), ctx=c)),
+     '_random_normal(name="", ctx="{c}", scale="1", dtype="int32", loc="0")'),
+    (lambda c: nd.random.randn(2, 3, loc=1.5, dtype="int32", ctx=c),
+     '_random_normal(name="", ctx="{c}", shape="(2, 3)", scale="1", dtype="int32", loc="1.5")'),
+    (lambda c: nd.random.exponential(2, dtype="uint8", ctx=c),
+     '_random_exponential(name="", dtype="uint8", ctx="{c}", shape="1", lam="0.5")'),
+    (lambda c: nd.random.gamma(2, 3.0, shape=(2,), dtype="int32", ctx=c),
+     '_random_gamma(name="", dtype="int32", shape="(2,)", ctx="{c}", beta="3.0", alpha="2")'),
+    (lambda c: nd.random.gamma(dtype="int32", ctx=c, out=nd.zeros((2,), ctx=c)),
+     '_random_gamma(name="", ctx="{c}", beta="1", dtype="int32", alpha="1")'),
+    (lambda c: nd.random.poisson(2.5, dtype="int32", ctx=c),
+     '_random_poisson(name="", dtype="int32", ctx="{c}", shape="1", lam="2.5")'),
+    (lambda c: nd.random.uniform(nd.zeros((2,), ctx=c), nd.ones((2,), ctx=c), shape=(3,), dtype="int32"),
+     '_sample_uniform(name="", dtype="int32", shape="(3,)")'),
+    (lambda c: nd.random.poisson(nd.ones((2,), ctx=c), dtype="int32"), '_sample_poisson(name="", dtype="int32")'),
+])
+def test_float_samplers_refuse_an_integer_dtype(ctx, call, op):
+    """MXNet 1.9.1's texts; the attributes are listed in MXNet's order, which depends on whether a shape is given."""
+    dtype = op.split('dtype="')[1].split('"')[0]
+    with pytest.raises(mx.base.MXNetError) as e:
+        call(ctx)
+    assert str(e.value) == f"MXNetError: Invalid Input: '{dtype}', {_FLOAT_CHOICES}{op.format(c=ctx)}"
+
+
+def test_randint_refuses_a_float_dtype(ctx):
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.randint(0, 5, shape=(2,), dtype="float16", ctx=ctx)
+    assert str(e.value) == ("MXNetError: Invalid Input: 'float16', valid values are: {'None', 'int32', 'int64'}, "
+                            f'in operator _random_randint(name="", dtype="float16", shape="(2,)", ctx="{ctx}", '
+                            'high="5", low="0")')
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.randint(0, 5, shape=(2,), ctx=ctx, out=nd.zeros((2,), ctx=ctx))
+    assert str(e.value) == "MXNetError: Check failed: dtype_ok: Output type must be int32, int64: dtype is 0 vs 4 or 6"
+
+
+@pytest.mark.parametrize("dtype, flag", [("int32", 4), ("int64", 6), ("uint8", 3), ("int8", 5)])
+@pytest.mark.parametrize("sampler", [nd.random.uniform, nd.random.normal, nd.random.gamma, nd.random.exponential,
+                                     nd.random.poisson, nd.random.randn])
+def test_float_samplers_refuse_an_integer_out(ctx, sampler, dtype, flag):
+    out = nd.zeros((2,), dtype=dtype, ctx=ctx)
+    with pytest.raises(mx.base.MXNetError) as e:
+        sampler(ctx=ctx, out=out)
+    assert str(e.value) == (f"MXNetError: Check failed: dtype_ok: Output type must be float16, float32, float64: "
+                            f"dtype is {flag} vs 2 or 0 or 1")
+    assert (out.asnumpy() == 0).all()
+
+
+def test_sampler_out_must_match_dtype_and_array_parameters(ctx):
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.uniform(shape=(2,), dtype="float32", ctx=ctx, out=nd.zeros((2,), dtype="int32", ctx=ctx))
+    assert str(e.value) == ("MXNetError: Check failed: dtype_out == param.dtype (4 vs. 0) : Output type does not "
+                            "match requested type: 4 vs 0")
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.uniform(dtype="float16", ctx=ctx, out=nd.zeros((2,), ctx=ctx))
+    assert str(e.value).endswith("(0 vs. 2) : Output type does not match requested type: 0 vs 2")
+    low, high = nd.zeros((2,), ctx=ctx), nd.ones((2,), ctx=ctx)
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.uniform(low, high, out=nd.zeros((2,), dtype="int64", ctx=ctx))
+    assert str(e.value) == ("MXNetError: Check failed: dtype_ok == true (0 vs. 1) : Output type must be float16, "
+                            "float32, or float64: dtype is 6 vs 2 or 0 or 1")
+    with pytest.raises(mx.base.MXNetError) as e:
+        nd.random.normal(low, high, dtype="float32", out=nd.zeros((2,), dtype="int32", ctx=ctx))
+    assert str(e.value) == ("MXNetError: Check failed: dtype == param.dtype (4 vs. 0) : Inferred output type does "
+                            "not match requested type: 4 vs 0")
+    # a float16 out is fine without a dtype
+    assert nd.random.uniform(ctx=ctx, out=nd.zeros((2,), dtype="float16", ctx=ctx)).dtype is np.float16
