@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ..base import MXNetError
+from ..base import MXNetError, unnamed_error
 from ..ops import elemwise as E
 from ..ops import index as I
 from ..ops import linalg as L
@@ -293,11 +293,19 @@ def softmin(data, axis=-1, temperature=None, dtype=None, out=None):
     return softmax(-data, axis=axis, temperature=temperature, dtype=dtype, out=out)
 
 
+def _no_float16(data):
+    """sort and argsort have no float16 kernel in MXNet 1.9.1 (on any device); topk has one."""
+    if data.dtype == np.float16:
+        raise unnamed_error("MXNetError: This operation does not support float16")
+
+
 def sort(data, axis=-1, is_ascend=True, out=None):
+    _no_float16(data)
     return _out(invoke(R.sort, (data,), {"axis": axis, "is_ascend": bool(is_ascend)}), out)
 
 
 def argsort(data, axis=-1, is_ascend=True, dtype="float32", out=None):
+    _no_float16(data)
     return _out(invoke(R.argsort, (data,), {"axis": axis, "is_ascend": bool(is_ascend),
                                             "dtype": np.dtype(dtype)}), out)
 

@@ -156,3 +156,16 @@ def test_argument_refusals_observed_on_mxnet(ctx):
             call()
         assert str(e.value) == message
     np.testing.assert_array_equal(nd.take(x, nd.array([1], ctx=ctx), axis=-1).asnumpy(), X[:, [1]])
+
+
+def test_sort_and_argsort_refuse_float16_but_topk_takes_it(ctx):
+    """MXNet 1.9.1: sort and argsort have no float16 kernel (the text names no device); topk has one."""
+    x = nd.array([[3, 1, 2], [0, 5, 4]], dtype="float16", ctx=ctx)
+    for call in (lambda: nd.sort(x), lambda: nd.sort(x, axis=None), lambda: x.sort(), lambda: nd.argsort(x),
+                 lambda: x.argsort(dtype="float16")):
+        with pytest.raises(mx.base.MXNetError) as e:
+            call()
+        assert str(e.value) == "MXNetError: This operation does not support float16"
+    np.testing.assert_array_equal(nd.topk(x, ret_typ="value").asnumpy(), [[3], [5]])
+    assert nd.topk(x).dtype is np.float32
+    assert nd.argsort(nd.array([3, 1, 2], ctx=ctx), dtype="float16").dtype is np.float16
