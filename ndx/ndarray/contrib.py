@@ -9,7 +9,7 @@ from ..ops import contrib_ops as C
 from ..ops import resize
 from .ctc import CTCLoss, ctc_loss
 from .dispatch import invoke
-from .functions import _out, logical_and, ones_like, zeros_like
+from .functions import _float_only_text, _out, logical_and, ones_like, zeros_like
 
 __all__ = ["AdaptiveAvgPooling2D", "BilinearResize2D", "CTCLoss", "arange_like", "boolean_mask", "ctc_loss",
            "index_copy", "isfinite", "isinf", "isnan"]
@@ -156,6 +156,6 @@ def AdaptiveAvgPooling2D(data, output_size=None, out=None, name=None, **kwargs):
                          f"dimension 4 vs {data.ndim}")
     name_ = np.dtype(data.dtype).name
     if not name_.startswith("float"):
-        raise MXNetError(f"This operation only support floating point types, not {name_}")
+        raise MXNetError(_float_only_text(name_, bool_enum=True))
     height, width = _output_size(output_size)
     return _out(invoke(C.adaptive_avg_pool2d, (data,), {"height": height, "width": width}), out)

@@ -27,7 +27,7 @@ def smooth_l1(data, scalar=1.0, out=None, name=None):
 
 def hard_sigmoid(data, alpha=0.2, beta=0.5, out=None, name=None):
     """``clip(alpha * x + beta, 0, 1)``; floating point input only, as in MXNet."""
-    _check_float(data)
+    _check_float(data, bool_enum=True)
     return _out(invoke(X.hard_sigmoid, (data,), {"alpha": float(alpha), "beta": float(beta)}), out)
 
 

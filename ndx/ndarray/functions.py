@@ -278,9 +278,18 @@ def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length
     return _out(res if dtype is None else res.astype(dtype), out)
 
 
-def _check_float(data):
+def _float_only_text(dtype, bool_enum=False):
+    """MXNet's refusal of a non-float input; its int8 and uint8 kernels word it without the comma, and an op
+    whose kernels know no bool (``bool_enum``: Activation, hard_sigmoid, pad, ...) says ``Unknown type enum 7``."""
+    name = np.dtype(dtype).name
+    if bool_enum and name == "bool":
+        return "Unknown type enum 7"
+    return f"This operation only support floating point types{'' if name in ('int8', 'uint8') else ','} not {name}"
+
+
+def _check_float(data, bool_enum=False):
     if data._data.dtype.kind != "f":
-        raise MXNetError(f"MXNetError: This operation only support floating point types, not {data._data.dtype.name}")
+        raise MXNetError(f"MXNetError: {_float_only_text(data._data.dtype, bool_enum)}")
 
 
 def log_softmax(data, axis=-1, temperature=None, dtype=None, out=None, **kwargs):
@@ -290,6 +299,7 @@ def log_softmax(data, axis=-1, temperature=None, dtype=None, out=None, **kwargs)
 
 
 def softmin(data, axis=-1, temperature=None, dtype=None, out=None):
+    _check_float(data)
     return softmax(-data, axis=axis, temperature=temperature, dtype=dtype, out=out)
 
 
@@ -751,7 +761,7 @@ def pad(data, mode="constant", pad_width=(), constant_value=0.0, out=None):
         raise MXNetError("MXNetError: Current implementation of reflection padding only supports padding sizes "
                          "smaller than the input size.")
     if np.dtype(data.dtype).kind != "f":
-        raise MXNetError(f"This operation only support floating point types, not {np.dtype(data.dtype).name}")
+        raise MXNetError(_float_only_text(data.dtype, bool_enum=True))
     return _out(invoke(S.pad, (data,), {"pad_width": pw, "mode": mode, "constant_value": constant_value}), out)
 
 

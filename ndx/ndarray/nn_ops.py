@@ -8,7 +8,7 @@ from ..base import MXNetError
 from ..ops import elemwise as E
 from ..ops import nn_basic as NB
 from .dispatch import invoke
-from .functions import _out
+from .functions import _check_float, _out
 from .type_checks import check_same_dtype
 
 __all__ = ["Activation", "FullyConnected"]
@@ -27,10 +27,8 @@ def Activation(data, act_type, out=None, name=None, **kwargs):
         raise MXNetError(f"MXNetError: Invalid Input: '{act_type}', valid values are: {{'relu', 'sigmoid', "
                          f"'softrelu', 'softsign', 'tanh'}}, in operator Activation(name=\"\", "
                          f"act_type=\"{act_type}\")")
-    dtype = data._data.dtype
-    if dtype.kind != "f":  # MXNet's two kernels word it differently (uint8 lacks the comma)
-        sep = "" if dtype == "uint8" else ","
-        raise MXNetError(f"MXNetError: This operation only support floating point types{sep} not {dtype}")
+    if data._data.dtype.kind != "f":
+        _check_float(data, bool_enum=True)
     return _out(invoke(op, (data,)), out)
 
 

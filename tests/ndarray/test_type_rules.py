@@ -57,3 +57,32 @@ def test_ieee_results_come_without_numpy_warnings():
     assert done.returncode == 0, done.stderr
     warned = [line for line in done.stderr.splitlines() if "RuntimeWarning" in line]
     assert len(warned) == 1 and "divide by zero encountered in log" in warned[0] and "<string>" in warned[0]
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "int64", "bool"])
+def test_float_only_ops_word_the_refusal_per_dtype(ctx, dtype):
+    """MXNet 1.9.1: the int8 and uint8 kernels drop the comma; softmax says 'not bool' where the
+    activation-style kernels (Activation, hard_sigmoid) say 'Unknown type enum 7'."""
+    x = nd.array([[1, 0, 1]], dtype=dtype, ctx=ctx)
+    sep = "" if dtype in ("int8", "uint8") else ","
+    text = f"MXNetError: This operation only support floating point types{sep} not {dtype}"
+    for call in (nd.softmax, nd.log_softmax, nd.softmin, lambda a: nd.softmax(a, dtype="float32")):
+        with pytest.raises(MXNetError) as e:
+            call(x)
+        assert str(e.value) == text
+    for call in (lambda a: nd.Activation(a, act_type="tanh"), nd.hard_sigmoid):
+        with pytest.raises(MXNetError) as e:
+            call(x)
+        assert str(e.value) == ("MXNetError: Unknown type enum 7" if dtype == "bool" else text)
+
+
+@pytest.mark.parametrize("dtype, text", [("int8", "This operation only support floating point types not int8"),
+                                         ("int64", "This operation only support floating point types, not int64"),
+                                         ("bool", "Unknown type enum 7")])
+def test_pad_and_adaptive_pooling_word_the_refusal_per_dtype(ctx, dtype, text):
+    x = nd.ones((1, 1, 2, 2), dtype=dtype, ctx=ctx)
+    for call in (lambda: nd.pad(x, mode="constant", pad_width=(0, 0, 0, 0, 1, 1, 1, 1)),
+                 lambda: nd.contrib.AdaptiveAvgPooling2D(x, output_size=1)):
+        with pytest.raises(MXNetError) as e:
+            call()
+        assert str(e.value).endswith(text)

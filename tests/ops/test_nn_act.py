@@ -141,9 +141,11 @@ def test_upsampling_nearest(ctx, rng):
     ("int32", "This operation only support floating point types, not int32"),
     ("int64", "This operation only support floating point types, not int64"),
     ("uint8", "This operation only support floating point types not uint8"),
+    ("int8", "This operation only support floating point types not int8"),
+    ("bool", "Unknown type enum 7"),
 ])
 def test_activation_refuses_integer_input(ctx, dtype, message):
-    # Messages observed on MXNet 1.9.1 (the uint8 one has no comma).
+    # Messages observed on MXNet 1.9.1 (the int8 and uint8 ones have no comma).
     from ndx.base import MXNetError
     with pytest.raises(MXNetError) as e:
         nd.Activation(nd.array([1], dtype=dtype, ctx=ctx), act_type="relu")
