@@ -23,3 +23,8 @@ class DeviceUnavailableError(MXNetError):
 # MXNet's dtype flags (mshadow type codes): in saved graphs and in type-inference messages
 DTYPE_FLAGS = {"float32": 0, "float64": 1, "float16": 2, "uint8": 3, "int32": 4, "int8": 5, "int64": 6,
                "bool": 7, "bfloat16": 12}
+
+
+def shape_text(shape):
+    """A shape as MXNet's messages print it: ``[2,3]`` (``[]`` for 0-d)."""
+    return "[" + ",".join(str(n) for n in shape) + "]"

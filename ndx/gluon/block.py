@@ -22,6 +22,7 @@ import numpy as np
 from .. import name as _name
 from .. import ndarray as _nd
 from ..base import MXNetError
+from ..base import shape_text as _shape_str
 from ..ndarray.ndarray import NDArray
 from .parameter import DeferredInitializationError, Parameter, ParameterDict
 
@@ -368,9 +369,6 @@ def _arg_format(args):
             return None
     return out
 
-
-def _shape_str(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"
 
 
 class HybridBlock(Block):

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 from ..base import MXNetError, unnamed_error
+from ..base import shape_text as _shp
 from ..ops import elemwise as E
 from ..ops import index as I
 from ..ops import linalg as L
@@ -39,7 +40,7 @@ def _reduce_axes(axis, shape, exclude=False):
     raw = () if axis is None else (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
     if raw:
         ndim = len(shape)
-        dims = "[" + ",".join(str(n) for n in shape) + "]"
+        dims = _shp(shape)
         low, high = sorted(raw)[0], sorted(raw)[-1]  # min/max are nd.min/nd.max in this module
         if low < -ndim:
             shown = f"[{axis}]" if isinstance(axis, numbers.Integral) else str(tuple(raw)).replace(" ", "")
@@ -143,9 +144,6 @@ def _elemwise(name, op):
     fn.__name__ = name
     return fn
 
-
-def _shp(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"
 
 
 elemwise_add = _elemwise("elemwise_add", E.add)

@@ -8,6 +8,7 @@ import numpy as np
 from .. import autograd
 from ..autograd import Leaf, _state
 from ..base import MXNetError
+from ..base import shape_text as _shape_str
 from ..context import Context, current_context
 from ..ops import elemwise as E
 from ..ops import index as I
@@ -457,9 +458,6 @@ def _refuse_key(key, ndim):
         if n > ndim:
             raise IndexError(f"too many indices ({n}) for array with {ndim} dimensions") from None
 
-
-def _shape_str(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"
 
 
 def _index_key(x, key):

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import autograd
 from ..base import MXNetError, unnamed_error
+from ..base import shape_text as _shape_str
 from ..ops import nn_act as A
 from ..ops import nn_conv as C
 from ..ops import nn_norm as N
@@ -410,6 +411,3 @@ def UpSampling(*data, scale=1, sample_type="nearest", num_args=1, num_filter=0, 
         raise NotImplementedError("UpSampling: ndx supports one input (num_args=1) for sample_type='nearest'")
     return _out(invoke(A.upsampling_nearest, (data[0],), {"scale": scale}), out)
 
-
-def _shape_str(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"

@@ -5,6 +5,7 @@ function here (signature and defaults as MXNet 1.x), validating arguments once a
 an ``Op`` from ``ndx.ops``. Keep one section per op family, alphabetical within a section.
 """
 from ..base import MXNetError
+from ..base import shape_text as _shape_str
 from ..ops import elemwise as E
 from ..ops import nn_basic as NB
 from .dispatch import invoke
@@ -31,9 +32,6 @@ def Activation(data, act_type, out=None, name=None, **kwargs):
         _check_float(data, bool_enum=True)
     return _out(invoke(op, (data,)), out)
 
-
-def _shape_str(shape):
-    return "[" + ",".join(str(n) for n in shape) + "]"
 
 
 def FullyConnected(data, weight, bias=None, num_hidden=None, no_bias=False, flatten=True, out=None, name=None,

@@ -7,6 +7,7 @@ dims 1 and 0, exactly as MXNet does (so NHWC and transposed convolutions print o
 import numbers
 
 from ...base import MXNetError
+from ...base import shape_text as _dims
 from ...ndarray.nn_layer_ops import _check_kernel_fits, check_conv_rank
 from ..block import HybridBlock
 from .basic_layers import Activation, fusable_relu
@@ -65,9 +66,6 @@ def _check_conv_params(op, kw, in_channels, adj, prefix):
         raise MXNetError(f"MXNetError: Error in operator {prefix}{op.lower()}0: Check failed: {text} "
                          f"({left} vs. {right}) : {why}")
 
-
-def _dims(values):
-    return "[" + ",".join(str(v) for v in values) + "]"
 
 
 class _Conv(HybridBlock):
